@@ -1,0 +1,14 @@
+//! hearth-core: the domain of Hearth and its rules. No I/O: documents come in and go
+//! out as bytes, and "now" and randomness are passed in by the caller.
+
+pub mod analytics;
+pub mod error;
+pub mod ids;
+pub mod measures;
+pub mod score;
+pub mod vocabulary;
+
+pub use error::CoreError;
+pub use ids::*;
+pub use score::Tenths;
+pub use vocabulary::{MeetingKind, MemberRole, PersonRole, RatingMode, age_on};
