@@ -1,1 +1,19 @@
-//! placeholder
+//! hearth-api: one function per user action, composed from hearth-core and
+//! hearth-store. The CLI and the desktop app call only this crate, so they behave the
+//! same. Inputs arrive as the strings people typed and are parsed here into domain
+//! types; outputs are serializable views.
+
+mod backup;
+mod cases;
+pub mod clock;
+mod demo;
+mod error;
+mod ratings;
+mod workspace;
+
+pub use backup::restore;
+pub use error::{ApiError, Result};
+pub use hearth_core as core;
+pub use hearth_store::KdfParams;
+pub use ratings::{CaseOutcomes, RateRequest, Recorded};
+pub use workspace::{InitRequest, WhoAmI, Workspace};

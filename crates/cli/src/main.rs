@@ -1,1 +1,189 @@
-fn main() {}
+//! hearth-cli: the headless shell over hearth-api, for admin, scripts and tests.
+//! It parses arguments, asks for the passphrase, calls one hearth-api function per
+//! command and prints the result. No rules live here.
+
+mod args;
+mod output;
+mod passphrase;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use hearth_api::clock::SystemClock;
+use hearth_api::{ApiError, InitRequest, KdfParams, RateRequest, Workspace};
+
+use args::{CaseCommand, Cli, Command, MeetingCommand, PassphraseCommand, PersonCommand, RatingCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line, no case content beyond what the user typed.
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn split_list(s: &Option<String>) -> Vec<String> {
+    s.as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn run(cli: Cli) -> Result<(), ApiError> {
+    let dir = cli.data_dir()?;
+    let open = || -> Result<Workspace, ApiError> {
+        if !Workspace::exists(&dir) {
+            return Err(ApiError::NoWorkspace(dir.display().to_string()));
+        }
+        let pass = passphrase::read("Passphrase: ")?;
+        Workspace::open(&dir, &pass, Box::new(SystemClock))
+    };
+    match cli.command {
+        Command::Init { team, member, role } => {
+            if Workspace::exists(&dir) {
+                return Err(ApiError::WorkspaceExists(dir.display().to_string()));
+            }
+            let pass = passphrase::read_new()?;
+            let ws = Workspace::init(
+                &dir,
+                &pass,
+                InitRequest {
+                    team_name: &team,
+                    member_name: &member,
+                    member_role: &role,
+                },
+                KdfParams::default(),
+                Box::new(SystemClock),
+            )?;
+            let me = ws.whoami()?;
+            println!("{}", me.member);
+        }
+        Command::Case(CaseCommand::Add { family, reference }) => {
+            let mut ws = open()?;
+            println!("{}", ws.add_case(&family, reference.as_deref())?);
+        }
+        Command::Case(CaseCommand::List { json }) => {
+            let ws = open()?;
+            let cases = ws.list_cases()?;
+            if json {
+                output::json(&cases)?;
+            } else {
+                output::case_list(&cases);
+            }
+        }
+        Command::Case(CaseCommand::Show { id, json }) => {
+            let ws = open()?;
+            let case = ws.case(&id)?;
+            if json {
+                output::json(&case)?;
+            } else {
+                output::case_view(&case);
+            }
+        }
+        Command::Case(CaseCommand::Close { case, date, reason }) => {
+            open()?.close_case(&case, &date, &reason)?;
+        }
+        Command::Case(CaseCommand::Reopen { case, date }) => {
+            open()?.reopen_case(&case, &date)?;
+        }
+        Command::Person(PersonCommand::Add {
+            case,
+            name,
+            role,
+            born,
+            party,
+        }) => {
+            let id = open()?.add_person(&case, &name, &role, born.as_deref(), party.map(|p| p.0))?;
+            println!("{id}");
+        }
+        Command::Meeting(MeetingCommand::Add {
+            case,
+            date,
+            kind,
+            present,
+            notes,
+        }) => {
+            let id = open()?.add_meeting(
+                &case,
+                &date,
+                &kind,
+                &split_list(&present),
+                notes.as_deref().unwrap_or(""),
+            )?;
+            println!("{id}");
+        }
+        Command::Rate {
+            case,
+            meeting,
+            measure,
+            subject,
+            rater,
+            items,
+            mode,
+            not_given,
+        } => {
+            if items.is_none() && not_given.is_none() {
+                return Err(ApiError::Refused(
+                    "give the item values with --items a,b,c,d or --not-given REASON".into(),
+                ));
+            }
+            let recorded = open()?.rate(RateRequest {
+                case: &case,
+                meeting: &meeting,
+                measure: &measure,
+                subject: &subject,
+                rater: rater.as_deref(),
+                items: split_list(&items),
+                mode: mode.as_deref(),
+                not_given: not_given.as_deref(),
+            })?;
+            for w in &recorded.warnings {
+                eprintln!("warning: {w}");
+            }
+            println!("{}", recorded.rating);
+        }
+        Command::Rating(RatingCommand::Correct {
+            case,
+            rating,
+            items,
+            reason,
+        }) => {
+            open()?.correct_rating(&case, &rating, &split_list(&Some(items)), &reason)?;
+        }
+        Command::Outcomes { case, json } => {
+            let outcomes = open()?.outcomes(&case)?;
+            if json {
+                output::json(&outcomes)?;
+            } else {
+                output::outcomes(&outcomes);
+            }
+        }
+        Command::Demo { cases, seed } => {
+            let n = open()?.demo(cases, seed)?;
+            println!("{n} demo cases added");
+        }
+        Command::Backup { out, force } => {
+            open()?.backup(&out, force)?;
+        }
+        Command::Restore { from, force } => {
+            let pass = passphrase::read("Passphrase of the backup: ")?;
+            hearth_api::restore(&dir, &from, &pass, force)?;
+        }
+        Command::Passphrase(PassphraseCommand::Change) => {
+            let old = passphrase::read("Current passphrase: ")?;
+            let mut ws = Workspace::open(&dir, &old, Box::new(SystemClock))?;
+            let new = passphrase::read_changed()?;
+            ws.change_passphrase(&old, &new)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! An unlocked workspace: the encrypted store, the team document, and who this device
+//! acts as. Every user action is a method in one of the sibling modules.
+
+use std::path::{Path, PathBuf};
+
+use automerge::ActorId;
+use hearth_core::measures::MeasureSet;
+use hearth_core::team::{DeviceId, NewTeam, TeamDoc, TeamView};
+use hearth_core::{CaseId, MemberId, MemberRole, TeamId};
+use hearth_core::case::CaseDoc;
+use hearth_store::{KdfParams, Store};
+use rand::Rng;
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::{ApiError, Result};
+
+pub(crate) const KIND_CASE: &str = "case";
+pub(crate) const KIND_TEAM: &str = "team";
+const META_TEAM: &str = "team_id";
+const META_MEMBER: &str = "member_id";
+const META_DEVICE: &str = "device_id";
+/// Incremental chunks kept per document before they are folded into a snapshot.
+const COMPACT_AFTER_CHUNKS: u64 = 64;
+
+pub struct Workspace {
+    pub(crate) dir: PathBuf,
+    pub(crate) store: Store,
+    pub(crate) team: TeamDoc,
+    pub(crate) team_id: TeamId,
+    pub(crate) member: MemberId,
+    pub(crate) device: DeviceId,
+    pub(crate) actor: ActorId,
+    pub(crate) measures: MeasureSet,
+    pub(crate) clock: Box<dyn Clock>,
+}
+
+/// What `init` needs: the team and the first member (this device's user).
+pub struct InitRequest<'a> {
+    pub team_name: &'a str,
+    pub member_name: &'a str,
+    pub member_role: &'a str,
+}
+
+/// Who this workspace acts as.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WhoAmI {
+    pub team: String,
+    pub member: MemberId,
+    pub name: String,
+    pub role: MemberRole,
+}
+
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    rand::rng().fill(&mut b);
+    b
+}
+
+impl Workspace {
+    /// True when `dir` already holds a workspace.
+    pub fn exists(dir: &Path) -> bool {
+        Store::exists(dir)
+    }
+
+    /// Creates a new workspace with a new team whose first member is this device's user.
+    /// Refuses an existing workspace. Everything is checked before anything is written.
+    pub fn init(
+        dir: &Path,
+        passphrase: &str,
+        request: InitRequest<'_>,
+        kdf: KdfParams,
+        clock: Box<dyn Clock>,
+    ) -> Result<Workspace> {
+        if Store::exists(dir) {
+            return Err(ApiError::WorkspaceExists(dir.display().to_string()));
+        }
+        check_passphrase(passphrase)?;
+        let role: MemberRole = request.member_role.parse()?;
+        let now = clock.now();
+        let device = DeviceId::from_random(random_bytes());
+        let actor = device.actor(random_bytes());
+        let team_id = TeamId::from_random(random_bytes());
+        let member = MemberId::from_random(random_bytes());
+        // Build the team document first: a bad name fails here, before any file exists.
+        let mut team = TeamDoc::create(
+            NewTeam {
+                id: team_id.clone(),
+                name: request.team_name.to_string(),
+                first_member: member.clone(),
+                member_name: request.member_name.to_string(),
+                member_role: role,
+                device: device.clone(),
+            },
+            &actor,
+            now,
+        )?;
+        let store = Store::create(dir, passphrase, kdf)?;
+        store.set_meta(META_DEVICE, device.as_str().as_bytes())?;
+        store.set_meta(META_MEMBER, member.as_str().as_bytes())?;
+        store.set_meta(META_TEAM, team_id.as_str().as_bytes())?;
+        store.append_chunk(team_id.as_str(), KIND_TEAM, &team.save_incremental())?;
+        let measures = team.measures()?;
+        Ok(Workspace {
+            dir: dir.to_path_buf(),
+            store,
+            team,
+            team_id,
+            member,
+            device,
+            actor,
+            measures,
+            clock,
+        })
+    }
+
+    /// Unlocks an existing workspace with the passphrase.
+    pub fn open(dir: &Path, passphrase: &str, clock: Box<dyn Clock>) -> Result<Workspace> {
+        if !Store::exists(dir) {
+            return Err(ApiError::NoWorkspace(dir.display().to_string()));
+        }
+        let store = Store::open(dir, passphrase)?;
+        Self::from_store(dir, store, clock)
+    }
+
+    /// Unlocks with the system clock.
+    pub fn open_default(dir: &Path, passphrase: &str) -> Result<Workspace> {
+        Self::open(dir, passphrase, Box::new(SystemClock))
+    }
+
+    pub(crate) fn from_store(dir: &Path, store: Store, clock: Box<dyn Clock>) -> Result<Workspace> {
+        let meta = |key: &str| -> Result<String> {
+            let bytes = store
+                .get_meta(key)?
+                .ok_or_else(|| ApiError::Corrupt(format!("workspace without {key}")))?;
+            String::from_utf8(bytes).map_err(|_| ApiError::Corrupt(format!("bad {key}")))
+        };
+        let device = DeviceId::parse(&meta(META_DEVICE)?)?;
+        let member: MemberId = meta(META_MEMBER)?.parse()?;
+        let team_id: TeamId = meta(META_TEAM)?.parse()?;
+        let actor = device.actor(random_bytes());
+        let loaded = store
+            .load(team_id.as_str())?
+            .ok_or_else(|| ApiError::Corrupt("workspace without its team document".into()))?;
+        let team = TeamDoc::load(loaded.parts(), &actor)?;
+        let measures = team.measures()?;
+        Ok(Workspace {
+            dir: dir.to_path_buf(),
+            store,
+            team,
+            team_id,
+            member,
+            device,
+            actor,
+            measures,
+            clock,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn team(&self) -> Result<TeamView> {
+        Ok(self.team.view()?)
+    }
+
+    pub fn measures(&self) -> &MeasureSet {
+        &self.measures
+    }
+
+    pub fn whoami(&self) -> Result<WhoAmI> {
+        let team = self.team.view()?;
+        let me = team
+            .member(&self.member)
+            .ok_or_else(|| ApiError::Corrupt("this workspace's member is not in the roster".into()))?;
+        Ok(WhoAmI {
+            team: team.name.clone(),
+            member: me.id.clone(),
+            name: me.name.clone(),
+            role: me.role,
+        })
+    }
+
+    /// Re-wraps the data key under a new passphrase; nothing else is re-encrypted.
+    pub fn change_passphrase(&mut self, old: &str, new: &str) -> Result<()> {
+        check_passphrase(new)?;
+        self.store.change_passphrase(old, new, KdfParams::default())?;
+        Ok(())
+    }
+
+    // ---- documents -------------------------------------------------------------
+
+    pub(crate) fn case_ids(&self) -> Result<Vec<CaseId>> {
+        self.store
+            .list_docs(KIND_CASE)?
+            .into_iter()
+            .map(|id| id.parse().map_err(ApiError::from))
+            .collect()
+    }
+
+    pub(crate) fn load_case(&self, id: &CaseId) -> Result<CaseDoc> {
+        let loaded = self
+            .store
+            .load(id.as_str())?
+            .ok_or_else(|| ApiError::CaseNotFound(id.to_string()))?;
+        Ok(CaseDoc::load(loaded.parts(), &self.actor)?)
+    }
+
+    /// Makes the changes of `doc` since it was loaded durable, then folds chunks into a
+    /// snapshot when enough have gathered (after the edit is safe, never instead of it).
+    pub(crate) fn save_case(&self, id: &CaseId, doc: &mut CaseDoc) -> Result<()> {
+        let bytes = doc.save_incremental();
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let seq = self.store.append_chunk(id.as_str(), KIND_CASE, &bytes)?;
+        if self.store.chunk_count(id.as_str())? >= COMPACT_AFTER_CHUNKS {
+            self.store.compact(id.as_str(), &doc.save(), seq)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn save_team(&mut self) -> Result<()> {
+        let bytes = self.team.save_incremental();
+        if !bytes.is_empty() {
+            self.store.append_chunk(self.team_id.as_str(), KIND_TEAM, &bytes)?;
+        }
+        self.measures = self.team.measures()?;
+        Ok(())
+    }
+}
+
+/// A passphrase protects every family's record on a laptop that can be lost.
+fn check_passphrase(passphrase: &str) -> Result<()> {
+    if passphrase.chars().count() < 8 {
+        return Err(ApiError::Refused(
+            "the passphrase must have at least 8 characters".into(),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,235 @@
+//! The command line, as clap types. The interface is the one scripts and tests use:
+//! keep it stable.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use hearth_api::ApiError;
+
+#[derive(Parser)]
+#[command(name = "hearth-cli", version, about = "Hearth: FIT outcomes and casework, offline and encrypted")]
+pub struct Cli {
+    /// The workspace directory (default: the platform's data directory).
+    #[arg(long, global = true, value_name = "DIR", env = "HEARTH_DATA")]
+    pub data: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    pub fn data_dir(&self) -> Result<PathBuf, ApiError> {
+        if let Some(d) = &self.data {
+            return Ok(d.clone());
+        }
+        default_data_dir().ok_or_else(|| {
+            ApiError::Refused("no home directory: pass --data DIR".into())
+        })
+    }
+}
+
+/// The platform's per-user data directory, plus "hearth".
+fn default_data_dir() -> Option<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let base = if cfg!(target_os = "windows") {
+        env("APPDATA")
+    } else if cfg!(target_os = "macos") {
+        env("HOME").map(|h| h.join("Library/Application Support"))
+    } else {
+        env("XDG_DATA_HOME").or_else(|| env("HOME").map(|h| h.join(".local/share")))
+    };
+    base.map(|b| b.join("hearth"))
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new workspace with a new team (refuses an existing workspace).
+    Init {
+        #[arg(long)]
+        team: String,
+        /// Your name, as the team's first member.
+        #[arg(long)]
+        member: String,
+        /// Your role, e.g. social-worker or team-manager.
+        #[arg(long)]
+        role: String,
+    },
+    /// Cases (families).
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Family members and other people in a case.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Meetings in a case.
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Record a rating (ORS, SRS, CORS, ...) at a meeting; prints the rating id.
+    Rate {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        meeting: String,
+        #[arg(long)]
+        measure: String,
+        /// Who is rated.
+        #[arg(long)]
+        subject: String,
+        /// Who gives the rating (default: the subject).
+        #[arg(long)]
+        rater: Option<String>,
+        /// Item values 0-10, comma separated, e.g. 4.5,6,3.2,5
+        #[arg(long, allow_hyphen_values = true, conflicts_with = "not_given")]
+        items: Option<String>,
+        /// How the score was given: screen, paper, phone or email.
+        #[arg(long)]
+        mode: Option<String>,
+        /// The scale was not used: why.
+        #[arg(long, value_name = "REASON")]
+        not_given: Option<String>,
+    },
+    /// Corrections to ratings.
+    #[command(subcommand)]
+    Rating(RatingCommand),
+    /// Outcome series, change and flags per child and rater.
+    Outcomes {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fill the workspace with generated demo families (never real people).
+    Demo {
+        #[arg(long, default_value_t = 12)]
+        cases: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write a consistent encrypted copy of the workspace to one file.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        force: bool,
+    },
+    /// Replace the workspace with a checked backup.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace an existing workspace.
+        #[arg(long)]
+        force: bool,
+    },
+    /// The workspace passphrase.
+    #[command(subcommand)]
+    Passphrase(PassphraseCommand),
+}
+
+#[derive(Subcommand)]
+pub enum CaseCommand {
+    /// Add a case; prints its id.
+    Add {
+        #[arg(long)]
+        family: String,
+        #[arg(long = "ref")]
+        reference: Option<String>,
+    },
+    /// List cases.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one case.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close the current episode.
+    Close {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open a new episode (re-referral) in a closed case.
+    Reopen {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        date: String,
+    },
+}
+
+#[derive(Clone, Copy)]
+pub struct Party(pub bool);
+
+fn parse_party(s: &str) -> Result<Party, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "true" => Ok(Party(true)),
+        "no" | "false" => Ok(Party(false)),
+        _ => Err("expected yes or no".into()),
+    }
+}
+
+#[derive(Subcommand)]
+pub enum PersonCommand {
+    /// Add a person to a case; prints the id.
+    Add {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        name: String,
+        /// child, parent, carer, sibling, relative, teacher, pedagogue, professional, other
+        #[arg(long)]
+        role: String,
+        /// Date of birth, YYYY-MM-DD.
+        #[arg(long)]
+        born: Option<String>,
+        /// Party to the case: yes or no (default by role).
+        #[arg(long, value_parser = parse_party)]
+        party: Option<Party>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MeetingCommand {
+    /// Add a meeting; prints the id.
+    Add {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        date: String,
+        /// notification-consultation, phone, child-interview, assessment, care-plan,
+        /// status, network, other
+        #[arg(long)]
+        kind: String,
+        /// Person ids present, comma separated.
+        #[arg(long)]
+        present: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RatingCommand {
+    /// Correct a rating: a new version with a reason (the old one stays in history).
+    Correct {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        rating: String,
+        #[arg(long, allow_hyphen_values = true)]
+        items: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PassphraseCommand {
+    /// Change the passphrase (new one from HEARTH_NEW_PASSPHRASE or typed twice).
+    Change,
+}
+
