@@ -11,29 +11,101 @@ use rand::seq::IndexedRandom;
 use crate::case::{CaseDoc, NewCase, NewMeeting, NewPerson, NewRating, RatingGiven};
 use crate::measures::MeasureSet;
 use crate::{
-    CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole,
-    RatingId, RatingMode, age_on,
+    CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId,
+    RatingMode, age_on,
 };
 
 // Letters from Danish, Welsh, Polish and Turkish names on purpose: every export and
 // screen must carry them.
 const CHILD_NAMES: &[&str] = &[
-    "Freja", "Søren", "Ida", "Mads", "Åse", "Emil", "Alma", "Oskar", "Rhys", "Gwenllïan",
-    "Dafydd", "Siân", "Zofia", "Łucja", "Jakub", "Wojciech", "Elif", "Çağrı", "Ayşe", "Doğan",
-    "Noah", "Lily", "Jack", "Amara", "Yusuf", "Maja", "Ella", "Liam", "Nora", "Ståle",
+    "Freja",
+    "Søren",
+    "Ida",
+    "Mads",
+    "Åse",
+    "Emil",
+    "Alma",
+    "Oskar",
+    "Rhys",
+    "Gwenllïan",
+    "Dafydd",
+    "Siân",
+    "Zofia",
+    "Łucja",
+    "Jakub",
+    "Wojciech",
+    "Elif",
+    "Çağrı",
+    "Ayşe",
+    "Doğan",
+    "Noah",
+    "Lily",
+    "Jack",
+    "Amara",
+    "Yusuf",
+    "Maja",
+    "Ella",
+    "Liam",
+    "Nora",
+    "Ståle",
 ];
 const ADULT_NAMES: &[&str] = &[
-    "Mette", "Jørgen", "Birgitte", "Torben", "Hanne", "Bjørn", "Carys", "Gethin", "Ffion",
-    "Małgorzata", "Paweł", "Grażyna", "Gülşen", "Mehmet", "Şeyma", "Sarah", "David", "Claire",
-    "Mark", "Aisha", "Tomasz", "Lærke", "Rasmus", "Eirlys",
+    "Mette",
+    "Jørgen",
+    "Birgitte",
+    "Torben",
+    "Hanne",
+    "Bjørn",
+    "Carys",
+    "Gethin",
+    "Ffion",
+    "Małgorzata",
+    "Paweł",
+    "Grażyna",
+    "Gülşen",
+    "Mehmet",
+    "Şeyma",
+    "Sarah",
+    "David",
+    "Claire",
+    "Mark",
+    "Aisha",
+    "Tomasz",
+    "Lærke",
+    "Rasmus",
+    "Eirlys",
 ];
 const SURNAMES: &[&str] = &[
-    "Østergård", "Kjærsgaard", "Møller", "Nørgaard", "Lindqvist", "Pryce", "Llywelyn",
-    "Bowen", "Wŷn", "Kowalczyk", "Wiśniewska", "Łukasiewicz", "Zieliński", "Yılmaz",
-    "Öztürk", "Çelik", "Doğru", "Hughes", "Okafor", "Bennett", "Ahmed", "Sørensen",
-    "Holm", "Brzęczek",
+    "Østergård",
+    "Kjærsgaard",
+    "Møller",
+    "Nørgaard",
+    "Lindqvist",
+    "Pryce",
+    "Llywelyn",
+    "Bowen",
+    "Wŷn",
+    "Kowalczyk",
+    "Wiśniewska",
+    "Łukasiewicz",
+    "Zieliński",
+    "Yılmaz",
+    "Öztürk",
+    "Çelik",
+    "Doğru",
+    "Hughes",
+    "Okafor",
+    "Bennett",
+    "Ahmed",
+    "Sørensen",
+    "Holm",
+    "Brzęczek",
 ];
-const TEACHER_NAMES: &[&str] = &["Class teacher", "Day-care pedagogue", "After-school pedagogue"];
+const TEACHER_NAMES: &[&str] = &[
+    "Class teacher",
+    "Day-care pedagogue",
+    "After-school pedagogue",
+];
 const NOT_GIVEN: &[&str] = &[
     "declined today",
     "no time at the end of the meeting",
@@ -104,7 +176,10 @@ fn generate_case(
     let opened = o.today - Duration::days(months_open * 30 + rng.random_range(0..30));
     // Dates in the past get times in the past too, so the history reads in order.
     let at = |d: NaiveDate| -> DateTime<Utc> {
-        d.and_hms_opt(10, 0, 0).map(|t| t.and_utc()).unwrap_or(o.now).min(o.now)
+        d.and_hms_opt(10, 0, 0)
+            .map(|t| t.and_utc())
+            .unwrap_or(o.now)
+            .min(o.now)
     };
     let mut doc = CaseDoc::create(
         NewCase {
@@ -176,9 +251,14 @@ fn generate_case(
         o.today
     };
     let always_forty = rng.random_bool(0.1);
-    let trend = *[Trend::Improving, Trend::Improving, Trend::Flat, Trend::Worsening]
-        .choose(rng)
-        .unwrap_or(&Trend::Flat);
+    let trend = *[
+        Trend::Improving,
+        Trend::Improving,
+        Trend::Flat,
+        Trend::Worsening,
+    ]
+    .choose(rng)
+    .unwrap_or(&Trend::Flat);
     let intake: f64 = rng.random_range(8.0..30.0);
 
     let mut date = opened + Duration::days(rng.random_range(1..5));
@@ -222,11 +302,11 @@ fn generate_case(
             (intake + shift + drift + rng.random_range(-2.0..2.0)).clamp(0.0, 40.0)
         };
         let rate = |doc: &mut CaseDoc,
-                        rng: &mut dyn rand::RngCore,
-                        measure: &str,
-                        subject: &PersonId,
-                        rater: &PersonId,
-                        total: f64|
+                    rng: &mut dyn rand::RngCore,
+                    measure: &str,
+                    subject: &PersonId,
+                    rater: &PersonId,
+                    total: f64|
          -> Result<(), CoreError> {
             let given = if rng.random_bool(0.04) {
                 RatingGiven::NotGiven {
@@ -299,7 +379,12 @@ fn generate_case(
         date += Duration::days(rng.random_range(14..36));
     }
     if closes {
-        doc.close_episode(last_day, "Goals reached; family supported by universal services", o.today, at(last_day))?;
+        doc.close_episode(
+            last_day,
+            "Goals reached; family supported by universal services",
+            o.today,
+            at(last_day),
+        )?;
     }
     Ok(doc)
 }

@@ -2,7 +2,9 @@
 //! schema they implement. A missing or mistyped field reads as `None`: documents come
 //! from other devices and may be older or newer than this code.
 
-use automerge::{AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable};
+use automerge::{
+    AutoCommit, ObjId, ObjType, ReadDoc, ScalarValue, Value, transaction::Transactable,
+};
 
 use crate::CoreError;
 
@@ -118,7 +120,12 @@ pub(crate) fn put_int_list(
 }
 
 /// Creates a text object under `key` holding `text`.
-pub(crate) fn put_text(doc: &mut AutoCommit, obj: &ObjId, key: &str, text: &str) -> Result<ObjId, CoreError> {
+pub(crate) fn put_text(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    text: &str,
+) -> Result<ObjId, CoreError> {
     let t = doc.put_object(obj, key, ObjType::Text)?;
     if !text.is_empty() {
         doc.splice_text(&t, 0, 0, text)?;
@@ -128,7 +135,12 @@ pub(crate) fn put_text(doc: &mut AutoCommit, obj: &ObjId, key: &str, text: &str)
 
 /// Replaces a text object's content by the smallest edit (Automerge's text diff), so
 /// two people editing different parts of the same narrative keep both their words.
-pub(crate) fn update_text(doc: &mut AutoCommit, obj: &ObjId, key: &str, text: &str) -> Result<(), CoreError> {
+pub(crate) fn update_text(
+    doc: &mut AutoCommit,
+    obj: &ObjId,
+    key: &str,
+    text: &str,
+) -> Result<(), CoreError> {
     match obj_at(doc, obj, key) {
         Some(t) => doc.update_text(&t, text).map_err(CoreError::from),
         None => put_text(doc, obj, key, text).map(|_| ()),

@@ -39,6 +39,13 @@ pub enum CoreError {
     Document(String),
     #[error("invalid expected-response parameters: {0}")]
     InvalidEtrParameters(String),
+    #[error("item value {value} is not on the scale: {min} to {max} in steps of {step}")]
+    ItemOffScale {
+        value: f64,
+        min: f64,
+        max: f64,
+        step: f64,
+    },
 }
 
 impl From<automerge::AutomergeError> for CoreError {

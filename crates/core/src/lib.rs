@@ -2,10 +2,15 @@
 //! out as bytes, and "now" and randomness are passed in by the caller.
 
 pub mod analytics;
+pub mod case;
+pub mod dates;
+pub mod demo;
+mod doc_access;
 pub mod error;
 pub mod ids;
 pub mod measures;
 pub mod score;
+pub mod team;
 pub mod vocabulary;
 
 pub use error::CoreError;

@@ -42,7 +42,11 @@ impl Tenths {
             return Err(bad());
         }
         let w: i32 = whole.parse().map_err(|_| bad())?;
-        let f: i32 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let f: i32 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
         let value = Tenths(w * 10 + f);
         if value > max {
             return Err(CoreError::ItemOutOfRange {
@@ -94,7 +98,9 @@ mod tests {
     use super::*;
 
     fn check(input: &str, expected: Result<i32, ()>) {
-        let got = Tenths::parse_item(input, Tenths(100)).map(|t| t.0).map_err(|_| ());
+        let got = Tenths::parse_item(input, Tenths(100))
+            .map(|t| t.0)
+            .map_err(|_| ());
         assert_eq!(got, expected, "input {input:?}");
     }
 

@@ -141,7 +141,11 @@ impl TeamDoc {
         doc.put_object(ROOT, "devices", ObjType::Map)?;
         let settings = doc.put_object(ROOT, "settings", ObjType::Map)?;
         doc.put_object(&settings, "measure_overrides", ObjType::Map)?;
-        doc.put(&settings, "etr_min_episodes", i64::from(DEFAULT_ETR_MIN_EPISODES))?;
+        doc.put(
+            &settings,
+            "etr_min_episodes",
+            i64::from(DEFAULT_ETR_MIN_EPISODES),
+        )?;
         let mut team = TeamDoc { doc };
         team.write_member(&new.first_member, &member_name, new.member_role, now)?;
         team.write_device(&new.device, &new.first_member, now)?;
@@ -248,7 +252,12 @@ impl TeamDoc {
     /// The team's measures: the shipped definitions with the team's overrides applied.
     pub fn measures(&self) -> Result<MeasureSet, CoreError> {
         let view = self.view()?;
-        let overrides: Vec<&str> = view.settings.measure_overrides.iter().map(String::as_str).collect();
+        let overrides: Vec<&str> = view
+            .settings
+            .measure_overrides
+            .iter()
+            .map(String::as_str)
+            .collect();
         MeasureSet::builtin().with_overrides(&overrides)
     }
 
@@ -272,7 +281,11 @@ impl TeamDoc {
         all.retain(|o| {
             serde_json::from_str::<serde_json::Value>(o)
                 .ok()
-                .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_ascii_uppercase))
+                .and_then(|v| {
+                    v.get("id")
+                        .and_then(|i| i.as_str())
+                        .map(str::to_ascii_uppercase)
+                })
                 != Some(id.clone())
         });
         all.push(json.to_string());
@@ -281,7 +294,9 @@ impl TeamDoc {
         let settings = required_obj(&self.doc, &ROOT, "settings")?;
         let overrides = match obj_at(&self.doc, &settings, "measure_overrides") {
             Some(o) => o,
-            None => self.doc.put_object(&settings, "measure_overrides", ObjType::Map)?,
+            None => self
+                .doc
+                .put_object(&settings, "measure_overrides", ObjType::Map)?,
         };
         self.doc.put(&overrides, id.as_str(), json)?;
         self.commit("team.measure-override", now);
@@ -301,7 +316,8 @@ impl TeamDoc {
             ));
         }
         let settings = required_obj(&self.doc, &ROOT, "settings")?;
-        self.doc.put(&settings, "etr_min_episodes", i64::from(value))?;
+        self.doc
+            .put(&settings, "etr_min_episodes", i64::from(value))?;
         self.commit("team.etr-min-episodes", now);
         Ok(())
     }
@@ -355,7 +371,9 @@ impl TeamDoc {
         now: DateTime<Utc>,
     ) -> Result<(), CoreError> {
         let devices = required_obj(&self.doc, &ROOT, "devices")?;
-        let d = self.doc.put_object(&devices, device.as_str(), ObjType::Map)?;
+        let d = self
+            .doc
+            .put_object(&devices, device.as_str(), ObjType::Map)?;
         self.doc.put(&d, "member", member.as_str())?;
         self.doc.put(&d, "revoked", false)?;
         self.doc.put(&d, "added_at", now.timestamp_millis())?;

@@ -145,8 +145,14 @@ mod tests {
 
     #[test]
     fn vocabulary_parses_forgivingly_and_lists_what_is_allowed() {
-        assert_eq!("Team_Manager".parse::<MemberRole>().unwrap(), MemberRole::TeamManager);
-        assert_eq!("care plan".parse::<MeetingKind>().unwrap(), MeetingKind::CarePlan);
+        assert_eq!(
+            "Team_Manager".parse::<MemberRole>().unwrap(),
+            MemberRole::TeamManager
+        );
+        assert_eq!(
+            "care plan".parse::<MeetingKind>().unwrap(),
+            MeetingKind::CarePlan
+        );
         let err = "boss".parse::<MemberRole>().unwrap_err().to_string();
         assert!(err.contains("team-manager"), "{err}");
         assert!(err.contains("boss"), "{err}");

@@ -6,8 +6,8 @@ use hearth_core::case::{CaseDoc, NewCase, NewMeeting, NewPerson, NewRating, Rati
 use hearth_core::measures::MeasureSet;
 use hearth_core::team::DeviceId;
 use hearth_core::{
-    CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole,
-    RatingId, RatingMode, Tenths,
+    CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId,
+    RatingMode, Tenths,
 };
 
 struct Fixture {
@@ -140,9 +140,14 @@ fn the_rater_defaults_to_the_subject() {
     let mut f = Fixture::new();
     let child = f.person("Ida", PersonRole::Child, Some("2016-03-01"));
     let m = f.meeting("2026-02-01", MeetingKind::Status);
-    let (id, _) = f.rate(&m, "CORS", &child, None, &["5", "5", "5", "5"]).unwrap();
+    let (id, _) = f
+        .rate(&m, "CORS", &child, None, &["5", "5", "5", "5"])
+        .unwrap();
     let view = f.doc.view().unwrap();
-    assert_eq!(view.ratings.iter().find(|r| r.id == id).unwrap().rater, child);
+    assert_eq!(
+        view.ratings.iter().find(|r| r.id == id).unwrap().rater,
+        child
+    );
 }
 
 #[test]
@@ -158,15 +163,27 @@ fn bad_ratings_are_refused_and_change_nothing() {
         ("ORS", &child, vec!["5", "5", "5"], "4 items"),
         ("ORS", &child, vec!["5", "5", "5", "5", "5"], "4 items"),
         ("XYZ", &child, vec!["5", "5", "5", "5"], "unknown measure"),
-        ("ORS", &stranger, vec!["5", "5", "5", "5"], "not in this case"),
+        (
+            "ORS",
+            &stranger,
+            vec!["5", "5", "5", "5"],
+            "not in this case",
+        ),
         ("ORS", &child, vec!["-1", "5", "5", "5"], "not a number"),
         ("ORS", &child, vec!["5.55", "5", "5", "5"], "not a number"),
     ];
     for (measure, subject, items, expected) in cases {
-        let err = f.rate(&m, measure, subject, None, &items).unwrap_err().to_string();
+        let err = f
+            .rate(&m, measure, subject, None, &items)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(expected), "{measure} {items:?}: {err}");
     }
-    assert_eq!(f.doc.save(), before, "a refused rating changed the document");
+    assert_eq!(
+        f.doc.save(),
+        before,
+        "a refused rating changed the document"
+    );
     assert!(f.doc.view().unwrap().ratings.is_empty());
 }
 
@@ -175,11 +192,16 @@ fn a_measure_meant_for_another_age_warns_and_says_which() {
     let mut f = Fixture::new();
     let adult = f.person("Torben", PersonRole::Parent, Some("1990-01-01"));
     let m = f.meeting("2026-02-01", MeetingKind::Status);
-    let (_, warnings) = f.rate(&m, "CORS", &adult, None, &["5", "5", "5", "5"]).unwrap();
+    let (_, warnings) = f
+        .rate(&m, "CORS", &adult, None, &["5", "5", "5", "5"])
+        .unwrap();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("CORS"), "{warnings:?}");
     assert!(warnings[0].contains("36"), "names the age: {warnings:?}");
-    assert!(warnings[0].contains("ORS"), "names the right measure: {warnings:?}");
+    assert!(
+        warnings[0].contains("ORS"),
+        "names the right measure: {warnings:?}"
+    );
 }
 
 #[test]
@@ -187,8 +209,13 @@ fn an_srs_in_a_network_meeting_warns() {
     let mut f = Fixture::new();
     let adult = f.person("Torben", PersonRole::Parent, Some("1990-01-01"));
     let m = f.meeting("2026-02-01", MeetingKind::Network);
-    let (_, warnings) = f.rate(&m, "SRS", &adult, None, &["9", "9", "9", "9"]).unwrap();
-    assert!(warnings.iter().any(|w| w.contains("network")), "{warnings:?}");
+    let (_, warnings) = f
+        .rate(&m, "SRS", &adult, None, &["9", "9", "9", "9"])
+        .unwrap();
+    assert!(
+        warnings.iter().any(|w| w.contains("network")),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -196,8 +223,11 @@ fn the_same_rating_twice_at_one_meeting_is_refused_in_favour_of_a_correction() {
     let mut f = Fixture::new();
     let child = f.person("Ida", PersonRole::Child, Some("2016-03-01"));
     let m = f.meeting("2026-02-01", MeetingKind::Status);
-    f.rate(&m, "CORS", &child, None, &["5", "5", "5", "5"]).unwrap();
-    let err = f.rate(&m, "CORS", &child, None, &["6", "5", "5", "5"]).unwrap_err();
+    f.rate(&m, "CORS", &child, None, &["5", "5", "5", "5"])
+        .unwrap();
+    let err = f
+        .rate(&m, "CORS", &child, None, &["6", "5", "5", "5"])
+        .unwrap_err();
     assert!(err.to_string().contains("correct"), "{err}");
 }
 
@@ -206,22 +236,42 @@ fn a_correction_is_a_new_version_with_a_reason_and_history_keeps_all() {
     let mut f = Fixture::new();
     let child = f.person("Ida", PersonRole::Child, Some("2016-03-01"));
     let m = f.meeting("2026-02-01", MeetingKind::Status);
-    let (id, _) = f.rate(&m, "CORS", &child, None, &["5", "5", "5", "5"]).unwrap();
+    let (id, _) = f
+        .rate(&m, "CORS", &child, None, &["5", "5", "5", "5"])
+        .unwrap();
     let later = f.now + chrono::Duration::minutes(5);
     let values: Vec<String> = ["5", "7", "5", "5"].iter().map(|s| s.to_string()).collect();
     f.doc
-        .correct_rating(&id, &values, "typed 5 for 7 from paper", &f.measures, &f.me, later)
+        .correct_rating(
+            &id,
+            &values,
+            "typed 5 for 7 from paper",
+            &f.measures,
+            &f.me,
+            later,
+        )
         .unwrap();
     let view = f.doc.view().unwrap();
     let r = view.ratings.iter().find(|r| r.id == id).unwrap();
     assert_eq!(r.versions.len(), 2);
     assert_eq!(r.versions[0].items, vec![Tenths(50); 4]);
     assert_eq!(r.current_total(), Some(Tenths(220)));
-    assert_eq!(r.versions[1].reason.as_deref(), Some("typed 5 for 7 from paper"));
+    assert_eq!(
+        r.versions[1].reason.as_deref(),
+        Some("typed 5 for 7 from paper")
+    );
 
     // No reason, or nothing changed: refused.
-    assert!(f.doc.correct_rating(&id, &values, " ", &f.measures, &f.me, later).is_err());
-    assert!(f.doc.correct_rating(&id, &values, "again", &f.measures, &f.me, later).is_err());
+    assert!(
+        f.doc
+            .correct_rating(&id, &values, " ", &f.measures, &f.me, later)
+            .is_err()
+    );
+    assert!(
+        f.doc
+            .correct_rating(&id, &values, "again", &f.measures, &f.me, later)
+            .is_err()
+    );
 }
 
 #[test]
@@ -283,7 +333,12 @@ fn present_people_must_belong_to_the_case() {
 fn a_closed_case_takes_no_meetings_until_a_re_referral_opens_a_new_episode() {
     let mut f = Fixture::new();
     f.doc
-        .close_episode("2026-06-01".parse().unwrap(), "goals reached", f.today, f.now)
+        .close_episode(
+            "2026-06-01".parse().unwrap(),
+            "goals reached",
+            f.today,
+            f.now,
+        )
         .unwrap();
     let err = f
         .doc
@@ -301,7 +356,12 @@ fn a_closed_case_takes_no_meetings_until_a_re_referral_opens_a_new_episode() {
         .unwrap_err();
     assert!(err.to_string().contains("closed"), "{err}");
     f.doc
-        .open_episode(&EpisodeId::from_random([77; 16]), "2026-09-01".parse().unwrap(), f.today, f.now)
+        .open_episode(
+            &EpisodeId::from_random([77; 16]),
+            "2026-09-01".parse().unwrap(),
+            f.today,
+            f.now,
+        )
         .unwrap();
     let view = f.doc.view().unwrap();
     assert_eq!(view.episodes.len(), 2);
@@ -314,15 +374,27 @@ fn outcomes_cover_only_the_current_episode() {
     let mut f = Fixture::new();
     let adult = f.person("Torben", PersonRole::Parent, Some("1990-01-01"));
     let m1 = f.meeting("2026-02-01", MeetingKind::Status);
-    f.rate(&m1, "ORS", &adult, None, &["2", "2", "2", "2"]).unwrap();
-    f.doc
-        .close_episode("2026-06-01".parse().unwrap(), "goals reached", f.today, f.now)
+    f.rate(&m1, "ORS", &adult, None, &["2", "2", "2", "2"])
         .unwrap();
     f.doc
-        .open_episode(&EpisodeId::from_random([77; 16]), "2026-09-01".parse().unwrap(), f.today, f.now)
+        .close_episode(
+            "2026-06-01".parse().unwrap(),
+            "goals reached",
+            f.today,
+            f.now,
+        )
+        .unwrap();
+    f.doc
+        .open_episode(
+            &EpisodeId::from_random([77; 16]),
+            "2026-09-01".parse().unwrap(),
+            f.today,
+            f.now,
+        )
         .unwrap();
     let m2 = f.meeting("2026-09-02", MeetingKind::Status);
-    f.rate(&m2, "ORS", &adult, None, &["6", "6", "6", "6"]).unwrap();
+    f.rate(&m2, "ORS", &adult, None, &["6", "6", "6", "6"])
+        .unwrap();
     let view = f.doc.view().unwrap();
     let (_, ratings) = view.analytics_inputs(None);
     assert_eq!(ratings.len(), 1);
@@ -336,7 +408,8 @@ fn a_saved_case_loads_back_identical() {
     let mut f = Fixture::new();
     let child = f.person("Łucja Wiśniewska", PersonRole::Child, Some("2015-04-04"));
     let m = f.meeting("2026-02-01", MeetingKind::ChildInterview);
-    f.rate(&m, "CORS", &child, None, &["5", "5", "5", "5"]).unwrap();
+    f.rate(&m, "CORS", &child, None, &["5", "5", "5", "5"])
+        .unwrap();
     let actor = DeviceId::from_random([8; 16]).actor([2; 8]);
     let full = f.doc.save();
     let loaded = CaseDoc::load([full.as_slice()], &actor).unwrap();

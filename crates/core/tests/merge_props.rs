@@ -6,38 +6,62 @@ use hearth_core::case::{CaseDoc, NewCase, NewMeeting, NewPerson, NewRating, Rati
 use hearth_core::measures::MeasureSet;
 use hearth_core::team::DeviceId;
 use hearth_core::{
-    CaseId, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId,
-    RatingMode,
+    CaseId, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId, RatingMode,
 };
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Edit {
-    AddPerson { born_years_ago: u32 },
-    AddMeeting { days_ago: i64 },
-    Rate { meeting: usize, subject: usize, items: [u8; 4] },
-    Correct { rating: usize, items: [u8; 4] },
-    Notes { meeting: usize, text: String },
+    AddPerson {
+        born_years_ago: u32,
+    },
+    AddMeeting {
+        days_ago: i64,
+    },
+    Rate {
+        meeting: usize,
+        subject: usize,
+        items: [u8; 4],
+    },
+    Correct {
+        rating: usize,
+        items: [u8; 4],
+    },
+    Notes {
+        meeting: usize,
+        text: String,
+    },
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         (1u32..60).prop_map(|born_years_ago| Edit::AddPerson { born_years_ago }),
         (0i64..300).prop_map(|days_ago| Edit::AddMeeting { days_ago }),
-        (any::<usize>(), any::<usize>(), any::<[u8; 4]>())
-            .prop_map(|(meeting, subject, items)| Edit::Rate { meeting, subject, items }),
-        (any::<usize>(), any::<[u8; 4]>()).prop_map(|(rating, items)| Edit::Correct { rating, items }),
-        (any::<usize>(), "[a-zæøå ]{0,12}").prop_map(|(meeting, text)| Edit::Notes { meeting, text }),
+        (any::<usize>(), any::<usize>(), any::<[u8; 4]>()).prop_map(|(meeting, subject, items)| {
+            Edit::Rate {
+                meeting,
+                subject,
+                items,
+            }
+        }),
+        (any::<usize>(), any::<[u8; 4]>())
+            .prop_map(|(rating, items)| Edit::Correct { rating, items }),
+        (any::<usize>(), "[a-zæøå ]{0,12}")
+            .prop_map(|(meeting, text)| Edit::Notes { meeting, text }),
     ]
 }
 
 fn values(items: [u8; 4]) -> Vec<String> {
-    items.iter().map(|v| format!("{}.{}", (v % 101) / 10, (v % 101) % 10)).collect()
+    items
+        .iter()
+        .map(|v| format!("{}.{}", (v % 101) / 10, (v % 101) % 10))
+        .collect()
 }
 
 /// Applies an edit if it makes sense on this copy; returns the id it created, if any.
 fn apply(doc: &mut CaseDoc, e: &Edit, seed: &mut u64, measures: &MeasureSet) -> Option<String> {
-    let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap() + Duration::seconds(*seed as i64);
+    let now =
+        Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap() + Duration::seconds(*seed as i64);
     let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     *seed += 1;
     let mut bytes = [0u8; 16];
@@ -74,7 +98,11 @@ fn apply(doc: &mut CaseDoc, e: &Edit, seed: &mut u64, measures: &MeasureSet) -> 
             )
             .ok()
             .map(|id| id.to_string()),
-        Edit::Rate { meeting, subject, items } => {
+        Edit::Rate {
+            meeting,
+            subject,
+            items,
+        } => {
             if view.meetings.is_empty() || view.people.is_empty() {
                 return None;
             }
@@ -88,7 +116,10 @@ fn apply(doc: &mut CaseDoc, e: &Edit, seed: &mut u64, measures: &MeasureSet) -> 
                     measure: "ORS".into(),
                     subject: s.id.clone(),
                     rater: None,
-                    given: RatingGiven::Items { values: values(*items), mode: RatingMode::Screen },
+                    given: RatingGiven::Items {
+                        values: values(*items),
+                        mode: RatingMode::Screen,
+                    },
                 },
                 measures,
                 &me,
@@ -102,14 +133,18 @@ fn apply(doc: &mut CaseDoc, e: &Edit, seed: &mut u64, measures: &MeasureSet) -> 
                 return None;
             }
             let r = &view.ratings[rating % view.ratings.len()];
-            doc.correct_rating(&r.id, &values(*items), "typo", measures, &me, now).ok().map(|_| format!("v{seed}"))
+            doc.correct_rating(&r.id, &values(*items), "typo", measures, &me, now)
+                .ok()
+                .map(|_| format!("v{seed}"))
         }
         Edit::Notes { meeting, text } => {
             if view.meetings.is_empty() {
                 return None;
             }
             let m = &view.meetings[meeting % view.meetings.len()];
-            doc.set_meeting_notes(&m.id, text, now).ok().map(|_| String::new())
+            doc.set_meeting_notes(&m.id, text, now)
+                .ok()
+                .map(|_| String::new())
         }
     }
 }
@@ -198,8 +233,18 @@ fn two_people_editing_the_same_notes_keep_both_their_words() {
         .unwrap();
     let mut a = origin.fork(&DeviceId::from_random([21; 16]).actor([1; 8]));
     let mut b = origin.fork(&DeviceId::from_random([22; 16]).actor([2; 8]));
-    a.set_meeting_notes(&meeting, "Mother attended with her sister. Child was quiet.", now).unwrap();
-    b.set_meeting_notes(&meeting, "Mother attended. Child was quiet but drew a picture.", now).unwrap();
+    a.set_meeting_notes(
+        &meeting,
+        "Mother attended with her sister. Child was quiet.",
+        now,
+    )
+    .unwrap();
+    b.set_meeting_notes(
+        &meeting,
+        "Mother attended. Child was quiet but drew a picture.",
+        now,
+    )
+    .unwrap();
     a.merge(&mut b).unwrap();
     let notes = a.view().unwrap().meetings[0].notes.clone();
     assert!(notes.contains("with her sister"), "{notes}");

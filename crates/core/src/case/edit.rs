@@ -54,7 +54,10 @@ pub struct NewMeeting {
 
 pub enum RatingGiven {
     /// Item values as typed (validated against the measure).
-    Items { values: Vec<String>, mode: RatingMode },
+    Items {
+        values: Vec<String>,
+        mode: RatingMode,
+    },
     /// The scale was not used, and why.
     NotGiven { reason: String },
 }
@@ -88,7 +91,9 @@ impl CaseDoc {
         if obj_at(&self.doc, &people, new.id.as_str()).is_some() {
             return Err(CoreError::Invalid("that person id is already used".into()));
         }
-        let p = self.doc.put_object(&people, new.id.as_str(), ObjType::Map)?;
+        let p = self
+            .doc
+            .put_object(&people, new.id.as_str(), ObjType::Map)?;
         self.doc.put(&p, "name", name.as_str())?;
         if let Some(born) = new.born {
             self.doc.put(&p, "born", born.to_string())?;
@@ -125,7 +130,9 @@ impl CaseDoc {
         let mut present = new.present.clone();
         present.dedup();
         let meetings = required_obj(&self.doc, &ROOT, "meetings")?;
-        let m = self.doc.put_object(&meetings, new.id.as_str(), ObjType::Map)?;
+        let m = self
+            .doc
+            .put_object(&meetings, new.id.as_str(), ObjType::Map)?;
         self.doc.put(&m, "episode", episode.id.as_str())?;
         self.doc.put(&m, "date", new.date.to_string())?;
         self.doc.put(&m, "kind", new.kind.as_str())?;
@@ -146,8 +153,9 @@ impl CaseDoc {
         now: DateTime<Utc>,
     ) -> Result<(), CoreError> {
         let meetings = required_obj(&self.doc, &ROOT, "meetings")?;
-        let m = obj_at(&self.doc, &meetings, meeting.as_str())
-            .ok_or_else(|| CoreError::NotInCase(format!("meeting {meeting} is not in this case")))?;
+        let m = obj_at(&self.doc, &meetings, meeting.as_str()).ok_or_else(|| {
+            CoreError::NotInCase(format!("meeting {meeting} is not in this case"))
+        })?;
         crate::doc_access::update_text(&mut self.doc, &m, "notes", notes)?;
         self.commit("meeting.notes", now);
         Ok(())
@@ -166,15 +174,18 @@ impl CaseDoc {
         let meeting = meetings
             .iter()
             .find(|m| m.id == new.meeting)
-            .ok_or_else(|| CoreError::NotInCase(format!("meeting {} is not in this case", new.meeting)))?;
+            .ok_or_else(|| {
+                CoreError::NotInCase(format!("meeting {} is not in this case", new.meeting))
+            })?;
         let people = self.people()?;
-        let subject = people
-            .iter()
-            .find(|p| p.id == new.subject)
-            .ok_or_else(|| CoreError::NotInCase(format!("subject {} is not in this case", new.subject)))?;
+        let subject = people.iter().find(|p| p.id == new.subject).ok_or_else(|| {
+            CoreError::NotInCase(format!("subject {} is not in this case", new.subject))
+        })?;
         let rater_id = new.rater.clone().unwrap_or_else(|| new.subject.clone());
         if !people.iter().any(|p| p.id == rater_id) {
-            return Err(CoreError::NotInCase(format!("rater {rater_id} is not in this case")));
+            return Err(CoreError::NotInCase(format!(
+                "rater {rater_id} is not in this case"
+            )));
         }
         let measure = measures.get(&new.measure)?;
         let values = match &new.given {
@@ -205,7 +216,7 @@ impl CaseDoc {
         // collateral ORS of her 10-year-old is normal; a 30-year-old's CORS is not.
         let rater = people.iter().find(|p| p.id == rater_id).unwrap_or(subject);
         let age = rater.born.map(|b| age_on(b, meeting.date));
-        if let Some(w) = measure.age_warning(age) {
+        if let Some(w) = measure.age_warning_among(age, measures) {
             warnings.push(w);
         }
         if measure.purpose == Purpose::Session && !meeting.kind.allows_session_rating() {
@@ -219,7 +230,9 @@ impl CaseDoc {
         }
 
         let ratings = required_obj(&self.doc, &ROOT, "ratings")?;
-        let r = self.doc.put_object(&ratings, new.id.as_str(), ObjType::Map)?;
+        let r = self
+            .doc
+            .put_object(&ratings, new.id.as_str(), ObjType::Map)?;
         self.doc.put(&r, "meeting", new.meeting.as_str())?;
         self.doc.put(&r, "measure", measure.id.as_str())?;
         self.doc.put(&r, "subject", new.subject.as_str())?;

@@ -20,8 +20,8 @@ mod edit;
 mod outcomes;
 mod view;
 
-pub use edit::{NewMeeting, NewPerson, NewRating, RatingGiven};
 pub(crate) use edit::required_text;
+pub use edit::{NewMeeting, NewPerson, NewRating, RatingGiven};
 pub use view::{
     CaseSummary, CaseView, Episode, EpisodeStatus, Family, Meeting, Person, Rating, RatingVersion,
 };

@@ -10,8 +10,8 @@ use crate::doc_access::{
     bool_at, int_at, int_list, keys, obj_at, required_obj, str_at, str_list_at, text_at,
 };
 use crate::{
-    CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole,
-    RatingId, RatingMode, Tenths,
+    CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId,
+    RatingMode, Tenths,
 };
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -211,9 +211,7 @@ impl CaseDoc {
                 ))
             })
             .collect();
-        episodes.sort_by(|a, b| {
-            (a.1.referred, a.0, &a.1.id).cmp(&(b.1.referred, b.0, &b.1.id))
-        });
+        episodes.sort_by(|a, b| (a.1.referred, a.0, &a.1.id).cmp(&(b.1.referred, b.0, &b.1.id)));
         Ok(episodes.into_iter().map(|(_, e)| e).collect())
     }
 
