@@ -18,7 +18,10 @@ impl Workspace {
 /// opens with `passphrase` and passes an integrity check. Nothing changes on failure.
 pub fn restore(dir: &Path, from: &Path, passphrase: &str, force: bool) -> Result<()> {
     if !from.exists() {
-        return Err(ApiError::Io(format!("no backup file at {}", from.display())));
+        return Err(ApiError::Io(format!(
+            "no backup file at {}",
+            from.display()
+        )));
     }
     Ok(Store::restore(dir, from, passphrase, force)?)
 }

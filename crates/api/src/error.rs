@@ -49,6 +49,8 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::WrongPassphrase => ApiError::WrongPassphrase,
             StoreError::Corrupt(m) => ApiError::Corrupt(m.to_string()),
+            StoreError::NotFound => ApiError::NoWorkspace("this directory".into()),
+            StoreError::AlreadyExists => ApiError::WorkspaceExists("this directory".into()),
             other => ApiError::Store(other),
         }
     }

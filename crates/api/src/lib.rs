@@ -8,12 +8,15 @@ mod cases;
 pub mod clock;
 mod demo;
 mod error;
+mod expected;
 mod ratings;
+mod team;
 mod workspace;
 
 pub use backup::restore;
 pub use error::{ApiError, Result};
+pub use expected::Expected;
 pub use hearth_core as core;
-pub use hearth_store::KdfParams;
+pub use hearth_store::{DataKey, KdfParams};
 pub use ratings::{CaseOutcomes, RateRequest, Recorded};
 pub use workspace::{InitRequest, WhoAmI, Workspace};

@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use automerge::ActorId;
+use hearth_core::case::CaseDoc;
 use hearth_core::measures::MeasureSet;
 use hearth_core::team::{DeviceId, NewTeam, TeamDoc, TeamView};
 use hearth_core::{CaseId, MemberId, MemberRole, TeamId};
-use hearth_core::case::CaseDoc;
-use hearth_store::{KdfParams, Store};
+use hearth_store::{DataKey, KdfParams, KeyEnvelope, Store};
 use rand::Rng;
 
 use crate::clock::{Clock, SystemClock};
@@ -28,7 +28,6 @@ pub struct Workspace {
     pub(crate) team: TeamDoc,
     pub(crate) team_id: TeamId,
     pub(crate) member: MemberId,
-    pub(crate) device: DeviceId,
     pub(crate) actor: ActorId,
     pub(crate) measures: MeasureSet,
     pub(crate) clock: Box<dyn Clock>,
@@ -106,7 +105,6 @@ impl Workspace {
             team,
             team_id,
             member,
-            device,
             actor,
             measures,
             clock,
@@ -119,6 +117,22 @@ impl Workspace {
             return Err(ApiError::NoWorkspace(dir.display().to_string()));
         }
         let store = Store::open(dir, passphrase)?;
+        Self::from_store(dir, store, clock)
+    }
+
+    /// The slow half of unlocking: derive the key-encryption key from the passphrase
+    /// (Argon2id) and unwrap the data key. Separate so the app can do it off the UI
+    /// thread and benchmarks can time the rest alone.
+    pub fn unwrap_key(dir: &Path, passphrase: &str) -> Result<DataKey> {
+        if !Store::exists(dir) {
+            return Err(ApiError::NoWorkspace(dir.display().to_string()));
+        }
+        Ok(KeyEnvelope::load(dir)?.unwrap(passphrase)?)
+    }
+
+    /// The fast half of unlocking: open the encrypted file with an unwrapped data key.
+    pub fn open_with_key(dir: &Path, key: &DataKey, clock: Box<dyn Clock>) -> Result<Workspace> {
+        let store = Store::open_with_key(dir, key)?;
         Self::from_store(dir, store, clock)
     }
 
@@ -149,7 +163,6 @@ impl Workspace {
             team,
             team_id,
             member,
-            device,
             actor,
             measures,
             clock,
@@ -170,9 +183,9 @@ impl Workspace {
 
     pub fn whoami(&self) -> Result<WhoAmI> {
         let team = self.team.view()?;
-        let me = team
-            .member(&self.member)
-            .ok_or_else(|| ApiError::Corrupt("this workspace's member is not in the roster".into()))?;
+        let me = team.member(&self.member).ok_or_else(|| {
+            ApiError::Corrupt("this workspace's member is not in the roster".into())
+        })?;
         Ok(WhoAmI {
             team: team.name.clone(),
             member: me.id.clone(),
@@ -184,7 +197,8 @@ impl Workspace {
     /// Re-wraps the data key under a new passphrase; nothing else is re-encrypted.
     pub fn change_passphrase(&mut self, old: &str, new: &str) -> Result<()> {
         check_passphrase(new)?;
-        self.store.change_passphrase(old, new, KdfParams::default())?;
+        self.store
+            .change_passphrase(old, new, KdfParams::default())?;
         Ok(())
     }
 
@@ -223,7 +237,8 @@ impl Workspace {
     pub(crate) fn save_team(&mut self) -> Result<()> {
         let bytes = self.team.save_incremental();
         if !bytes.is_empty() {
-            self.store.append_chunk(self.team_id.as_str(), KIND_TEAM, &bytes)?;
+            self.store
+                .append_chunk(self.team_id.as_str(), KIND_TEAM, &bytes)?;
         }
         self.measures = self.team.measures()?;
         Ok(())

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use hearth_api::ApiError;
 
 #[derive(Parser)]
-#[command(name = "hearth-cli", version, about = "Hearth: FIT outcomes and casework, offline and encrypted")]
+#[command(
+    name = "hearth-cli",
+    version,
+    about = "Hearth: FIT outcomes and casework, offline and encrypted"
+)]
 pub struct Cli {
     /// The workspace directory (default: the platform's data directory).
     #[arg(long, global = true, value_name = "DIR", env = "HEARTH_DATA")]
@@ -21,15 +25,18 @@ impl Cli {
         if let Some(d) = &self.data {
             return Ok(d.clone());
         }
-        default_data_dir().ok_or_else(|| {
-            ApiError::Refused("no home directory: pass --data DIR".into())
-        })
+        default_data_dir()
+            .ok_or_else(|| ApiError::Refused("no home directory: pass --data DIR".into()))
     }
 }
 
 /// The platform's per-user data directory, plus "hearth".
 fn default_data_dir() -> Option<PathBuf> {
-    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let env = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let base = if cfg!(target_os = "windows") {
         env("APPDATA")
     } else if cfg!(target_os = "macos") {
@@ -96,6 +103,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The expected-response curve for a person's own outcome ratings: local norms
+    /// from the team's closed episodes, or a licensed parameter file.
+    Expected {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        subject: String,
+        /// A parameter file (JSON) the team is licensed to use.
+        #[arg(long, value_name = "FILE")]
+        params: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Fill the workspace with generated demo families (never real people).
     Demo {
         #[arg(long, default_value_t = 12)]
@@ -118,6 +138,9 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The team: roster and settings.
+    #[command(subcommand)]
+    Team(TeamCommand),
     /// The workspace passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCommand),
@@ -233,3 +256,26 @@ pub enum PassphraseCommand {
     Change,
 }
 
+#[derive(Subcommand)]
+pub enum TeamCommand {
+    /// Show the team, its members and settings.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a member (team managers only); prints the member id.
+    AddMember {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Override a measure for the team from a JSON file (team managers only), e.g.
+    /// {"id": "ORS", "reliable_change": 6}
+    MeasureOverride {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// Closed episodes needed before local expected-response norms are shown.
+    NormsMinimum { value: u32 },
+}

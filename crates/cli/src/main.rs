@@ -12,7 +12,10 @@ use clap::Parser;
 use hearth_api::clock::SystemClock;
 use hearth_api::{ApiError, InitRequest, KdfParams, RateRequest, Workspace};
 
-use args::{CaseCommand, Cli, Command, MeetingCommand, PassphraseCommand, PersonCommand, RatingCommand};
+use args::{
+    CaseCommand, Cli, Command, MeetingCommand, PassphraseCommand, PersonCommand, RatingCommand,
+    TeamCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -102,7 +105,8 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             born,
             party,
         }) => {
-            let id = open()?.add_person(&case, &name, &role, born.as_deref(), party.map(|p| p.0))?;
+            let id =
+                open()?.add_person(&case, &name, &role, born.as_deref(), party.map(|p| p.0))?;
             println!("{id}");
         }
         Command::Meeting(MeetingCommand::Add {
@@ -167,6 +171,25 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 output::outcomes(&outcomes);
             }
         }
+        Command::Expected {
+            case,
+            subject,
+            params,
+            json,
+        } => {
+            let params = params
+                .map(|p| {
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| ApiError::Io(format!("{}: {e}", p.display())))
+                })
+                .transpose()?;
+            let expected = open()?.expected_response(&case, &subject, params.as_deref())?;
+            if json {
+                output::json(&expected)?;
+            } else {
+                output::expected(&expected);
+            }
+        }
         Command::Demo { cases, seed } => {
             let n = open()?.demo(cases, seed)?;
             println!("{n} demo cases added");
@@ -177,6 +200,25 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Restore { from, force } => {
             let pass = passphrase::read("Passphrase of the backup: ")?;
             hearth_api::restore(&dir, &from, &pass, force)?;
+        }
+        Command::Team(TeamCommand::Show { json }) => {
+            let team = open()?.team()?;
+            if json {
+                output::json(&team)?;
+            } else {
+                output::team(&team);
+            }
+        }
+        Command::Team(TeamCommand::AddMember { name, role }) => {
+            println!("{}", open()?.add_member(&name, &role)?);
+        }
+        Command::Team(TeamCommand::MeasureOverride { file }) => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| ApiError::Io(format!("{}: {e}", file.display())))?;
+            open()?.set_measure_override(&json)?;
+        }
+        Command::Team(TeamCommand::NormsMinimum { value }) => {
+            open()?.set_etr_min_episodes(value)?;
         }
         Command::Passphrase(PassphraseCommand::Change) => {
             let old = passphrase::read("Current passphrase: ")?;

@@ -1,7 +1,8 @@
 //! Human-readable and JSON output. Only presentation: every number comes from hearth-api.
 
 use hearth_api::core::case::{CaseSummary, CaseView};
-use hearth_api::{ApiError, CaseOutcomes};
+use hearth_api::core::team::TeamView;
+use hearth_api::{ApiError, CaseOutcomes, Expected};
 use serde::Serialize;
 
 pub fn json<T: Serialize>(value: &T) -> Result<(), ApiError> {
@@ -12,7 +13,10 @@ pub fn json<T: Serialize>(value: &T) -> Result<(), ApiError> {
 
 pub fn case_list(cases: &[CaseSummary]) {
     for c in cases {
-        let status = c.status.map(|s| format!("{s:?}").to_lowercase()).unwrap_or_default();
+        let status = c
+            .status
+            .map(|s| format!("{s:?}").to_lowercase())
+            .unwrap_or_default();
         println!(
             "{}  {:<24} {:<10} {:<7} {}",
             c.id,
@@ -57,4 +61,38 @@ pub fn outcomes(o: &CaseOutcomes) {
             );
         }
     }
+}
+
+pub fn expected(e: &Expected) {
+    match (&e.curve, &e.unavailable) {
+        (Some(curve), _) => {
+            println!(
+                "Expected {} from an intake of {} ({}):",
+                e.measure.as_deref().unwrap_or(""),
+                e.intake.map(|t| t.to_string()).unwrap_or_default(),
+                e.model
+            );
+            for p in &curve.points {
+                println!(
+                    "  session {:>2}: {} ({} to {})",
+                    p.session, p.expected, p.low, p.high
+                );
+            }
+        }
+        (None, Some(why)) => println!("No expected-response curve: {why}"),
+        (None, None) => println!("No expected-response curve."),
+    }
+}
+
+pub fn team(t: &TeamView) {
+    println!("{}  {}", t.name, t.id);
+    for m in &t.members {
+        let active = if m.active { "" } else { " (inactive)" };
+        println!("  {}  {} ({}){active}", m.id, m.name, m.role);
+    }
+    println!("Measure overrides: {}", t.settings.measure_overrides.len());
+    println!(
+        "Closed episodes needed for local norms: {}",
+        t.settings.etr_min_episodes
+    );
 }

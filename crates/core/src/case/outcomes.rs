@@ -50,3 +50,38 @@ impl CaseView {
         (subjects, ratings)
     }
 }
+
+impl CaseView {
+    /// For local expected-response norms: per closed episode and per subject, the
+    /// self-rated totals of `measure` in date order.
+    pub fn closed_episode_totals(&self, measure: &str) -> Vec<Vec<crate::Tenths>> {
+        use super::view::EpisodeStatus;
+        let mut out = Vec::new();
+        for episode in self
+            .episodes
+            .iter()
+            .filter(|e| e.status == EpisodeStatus::Closed)
+        {
+            let meetings: std::collections::HashSet<_> = self
+                .meetings
+                .iter()
+                .filter(|m| m.episode.as_ref() == Some(&episode.id))
+                .map(|m| &m.id)
+                .collect();
+            for person in &self.people {
+                let totals: Vec<crate::Tenths> = self
+                    .ratings
+                    .iter()
+                    .filter(|r| meetings.contains(&r.meeting))
+                    .filter(|r| r.subject == person.id && r.rater == person.id)
+                    .filter(|r| r.measure.eq_ignore_ascii_case(measure))
+                    .filter_map(|r| r.current_total())
+                    .collect();
+                if !totals.is_empty() {
+                    out.push(totals);
+                }
+            }
+        }
+        out
+    }
+}
