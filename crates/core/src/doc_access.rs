@@ -54,43 +54,8 @@ pub(crate) fn required_obj(doc: &AutoCommit, obj: &ObjId, key: &str) -> Result<O
     obj_at(doc, obj, key).ok_or_else(|| CoreError::Document(format!("missing field {key}")))
 }
 
-/// Text of an Automerge text object under `key` (narrative fields).
-pub(crate) fn text_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Option<String> {
-    obj_at(doc, obj, key).and_then(|t| doc.text(&t).ok())
-}
-
 pub(crate) fn keys(doc: &AutoCommit, obj: &ObjId) -> Vec<String> {
     doc.keys(obj).collect()
-}
-
-/// Strings of a list object under `key`.
-pub(crate) fn str_list_at(doc: &AutoCommit, obj: &ObjId, key: &str) -> Vec<String> {
-    let Some(list) = obj_at(doc, obj, key) else {
-        return Vec::new();
-    };
-    doc.list_range(&list, ..)
-        .filter_map(|item| match item.value.into_value() {
-            Value::Scalar(s) => match s.as_ref() {
-                ScalarValue::Str(v) => Some(v.to_string()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
-}
-
-/// Integers of a list object.
-pub(crate) fn int_list(doc: &AutoCommit, list: &ObjId) -> Vec<i64> {
-    doc.list_range(list, ..)
-        .filter_map(|item| match item.value.into_value() {
-            Value::Scalar(s) => match s.as_ref() {
-                ScalarValue::Int(v) => Some(*v),
-                ScalarValue::Uint(v) => i64::try_from(*v).ok(),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect()
 }
 
 pub(crate) fn put_str_list(

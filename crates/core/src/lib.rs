@@ -6,6 +6,7 @@ pub mod case;
 pub mod dates;
 pub mod demo;
 mod doc_access;
+mod hydrated;
 pub mod error;
 pub mod ids;
 pub mod measures;

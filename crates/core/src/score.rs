@@ -5,7 +5,7 @@
 //! reliable-change threshold exact (no 24.999999 below a cut-off of 25).
 
 use crate::CoreError;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A value in tenths of a point: an item (0..=100) or a total (0..=400).
@@ -70,6 +70,18 @@ impl fmt::Display for Tenths {
 impl Serialize for Tenths {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(self.as_f64())
+    }
+}
+
+/// Reads a number of points back (views are cached as JSON); exact for values written
+/// by `Serialize`, since every value is a whole number of tenths.
+impl<'de> Deserialize<'de> for Tenths {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let points = f64::deserialize(d)?;
+        if !points.is_finite() || points.abs() > 1e6 {
+            return Err(serde::de::Error::custom("not a score"));
+        }
+        Ok(Tenths((points * 10.0).round() as i32))
     }
 }
 

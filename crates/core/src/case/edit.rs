@@ -198,16 +198,10 @@ impl CaseDoc {
                 None
             }
         };
-        let existing = self.ratings()?;
-        if let Some(same) = existing.iter().find(|r| {
-            r.meeting == new.meeting
-                && r.measure.eq_ignore_ascii_case(&measure.id)
-                && r.subject == new.subject
-                && r.rater == rater_id
-        }) {
+        if let Some(same) = self.find_rating(&new.meeting, &measure.id, &new.subject, &rater_id)? {
             return Err(CoreError::Invalid(format!(
-                "{} for this subject and rater is already recorded at this meeting (rating {}); correct that rating instead",
-                measure.id, same.id
+                "{} for this subject and rater is already recorded at this meeting (rating {same}); correct that rating instead",
+                measure.id
             )));
         }
 
@@ -267,9 +261,7 @@ impl CaseDoc {
     ) -> Result<(), CoreError> {
         let reason = required_text("reason for the correction", reason)?;
         let current = self
-            .ratings()?
-            .into_iter()
-            .find(|r| &r.id == rating)
+            .rating(rating)?
             .ok_or_else(|| CoreError::NotInCase(format!("rating {rating} is not in this case")))?;
         let measure = measures.get(&current.measure)?;
         let refs: Vec<&str> = values.iter().map(String::as_str).collect();

@@ -1,20 +1,22 @@
 //! Typed, read-only views of a case document: what every consumer (CLI, app, PDFs)
 //! reads, so nobody walks the Automerge tree by hand.
 
-use automerge::{ObjId, ROOT, ReadDoc};
+use automerge::hydrate::{Map, Value};
+use automerge::{ROOT, ReadDoc};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::CaseDoc;
-use crate::doc_access::{
-    bool_at, int_at, int_list, keys, obj_at, required_obj, str_at, str_list_at, text_at,
+use crate::doc_access::required_obj;
+use crate::hydrated::{
+    bool_of, entries, int_list_of, int_of, list_of, map_of, str_list_of, str_of, text_of,
 };
 use crate::{
     CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId,
     RatingMode, Tenths,
 };
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CaseView {
     pub id: CaseId,
     pub family: Family,
@@ -25,24 +27,24 @@ pub struct CaseView {
     pub ratings: Vec<Rating>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Family {
     pub name: String,
     pub reference: String,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Person {
     pub id: PersonId,
     pub name: String,
     pub born: Option<NaiveDate>,
     pub role: PersonRole,
     pub party: bool,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub added_at: i64,
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum EpisodeStatus {
     WaitingList,
@@ -50,7 +52,7 @@ pub enum EpisodeStatus {
     Closed,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Episode {
     pub id: EpisodeId,
     pub status: EpisodeStatus,
@@ -60,7 +62,7 @@ pub struct Episode {
     pub closing_reason: String,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Meeting {
     pub id: MeetingId,
     pub episode: Option<EpisodeId>,
@@ -68,11 +70,11 @@ pub struct Meeting {
     pub kind: MeetingKind,
     pub present: Vec<PersonId>,
     pub notes: String,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub added_at: i64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Rating {
     pub id: RatingId,
     pub meeting: MeetingId,
@@ -86,7 +88,7 @@ pub struct Rating {
     /// Every version, oldest first; the last one counts. Empty when not given.
     pub versions: Vec<RatingVersion>,
     pub recorded_by: Option<MemberId>,
-    #[serde(skip)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub added_at: i64,
 }
 
@@ -101,7 +103,7 @@ impl Rating {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct RatingVersion {
     pub items: Vec<Tenths>,
     /// Empty for the first version; the reason for each correction.
@@ -111,7 +113,7 @@ pub struct RatingVersion {
 }
 
 /// The few fields a caseload list needs, read without walking meetings and ratings.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct CaseSummary {
     pub id: CaseId,
     pub family: Family,
@@ -120,184 +122,256 @@ pub struct CaseSummary {
     pub status: Option<EpisodeStatus>,
 }
 
-fn date_at(doc: &automerge::AutoCommit, obj: &ObjId, key: &str) -> Option<NaiveDate> {
-    str_at(doc, obj, key).and_then(|s| s.parse().ok())
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
+fn date_of(map: &Map, key: &str) -> Option<NaiveDate> {
+    str_of(map, key).and_then(|s| s.parse().ok())
+}
+
+fn parsed<T: std::str::FromStr>(map: &Map, key: &str) -> Option<T> {
+    str_of(map, key).and_then(|s| s.parse().ok())
+}
+
+/// The hydrated object under `key`, or an error naming the field.
+fn section<'a>(root: &'a Map, key: &str) -> Result<&'a Map, CoreError> {
+    map_of(root, key).ok_or_else(|| CoreError::Document(format!("missing field {key}")))
 }
 
 impl CaseDoc {
+    /// The whole case as a typed view, read in one pass over the document.
     pub fn view(&self) -> Result<CaseView, CoreError> {
-        let doc = &self.doc;
+        let root = match self.doc.hydrate(ROOT, None)? {
+            Value::Map(m) => m,
+            _ => return Err(CoreError::Document("case root is not a map".into())),
+        };
+        let meetings = read_meetings(section(&root, "meetings")?);
         Ok(CaseView {
             id: self.id()?,
-            family: self.family()?,
-            allocated_to: str_at(doc, &ROOT, "allocated_to").and_then(|s| s.parse().ok()),
-            people: self.people()?,
-            episodes: self.episodes()?,
-            meetings: self.meetings()?,
-            ratings: self.ratings()?,
+            family: read_family(section(&root, "family")?),
+            allocated_to: parsed(&root, "allocated_to"),
+            people: read_people(section(&root, "people")?),
+            episodes: read_episodes(section(&root, "episodes")?),
+            ratings: read_ratings(section(&root, "ratings")?, &meetings),
+            meetings,
         })
     }
 
+    /// The few fields a caseload list needs.
     pub fn summary(&self) -> Result<CaseSummary, CoreError> {
-        let people = self.people()?;
-        let episodes = self.episodes()?;
-        Ok(CaseSummary {
-            id: self.id()?,
-            family: self.family()?,
-            allocated_to: str_at(&self.doc, &ROOT, "allocated_to").and_then(|s| s.parse().ok()),
-            children: people
-                .into_iter()
-                .filter(|p| p.role.is_child())
-                .map(|p| p.name)
-                .collect(),
-            status: episodes.last().map(|e| e.status),
-        })
+        Ok(self.view()?.summary())
     }
 
-    fn family(&self) -> Result<Family, CoreError> {
-        let family = required_obj(&self.doc, &ROOT, "family")?;
-        Ok(Family {
-            name: str_at(&self.doc, &family, "name").unwrap_or_default(),
-            reference: str_at(&self.doc, &family, "reference").unwrap_or_default(),
-        })
+    /// Hydrates one top-level section (people, meetings, ...) of the document.
+    fn hydrate_section(&self, key: &str) -> Result<Map, CoreError> {
+        let obj = required_obj(&self.doc, &ROOT, key)?;
+        match self.doc.hydrate(&obj, None)? {
+            Value::Map(m) => Ok(m),
+            _ => Err(CoreError::Document(format!("{key} is not a map"))),
+        }
     }
 
-    /// People in the order they were added.
     pub(crate) fn people(&self) -> Result<Vec<Person>, CoreError> {
-        let doc = &self.doc;
-        let map = required_obj(doc, &ROOT, "people")?;
-        let mut people: Vec<Person> = keys(doc, &map)
-            .into_iter()
-            .filter_map(|key| {
-                let p = obj_at(doc, &map, &key)?;
-                Some(Person {
-                    id: key.parse().ok()?,
-                    name: str_at(doc, &p, "name")?,
-                    born: date_at(doc, &p, "born"),
-                    role: str_at(doc, &p, "role")?.parse().ok()?,
-                    party: bool_at(doc, &p, "party").unwrap_or(false),
-                    added_at: int_at(doc, &p, "added_at").unwrap_or(0),
-                })
-            })
-            .collect();
-        people.sort_by(|a, b| (a.added_at, &a.id).cmp(&(b.added_at, &b.id)));
-        Ok(people)
+        Ok(read_people(&self.hydrate_section("people")?))
     }
 
-    /// Episodes oldest first; the last one is the current episode.
     pub(crate) fn episodes(&self) -> Result<Vec<Episode>, CoreError> {
-        let doc = &self.doc;
-        let map = required_obj(doc, &ROOT, "episodes")?;
-        let mut episodes: Vec<(i64, Episode)> = keys(doc, &map)
-            .into_iter()
-            .filter_map(|key| {
-                let e = obj_at(doc, &map, &key)?;
-                let status = match str_at(doc, &e, "status")?.as_str() {
-                    "waiting-list" => EpisodeStatus::WaitingList,
-                    "open" => EpisodeStatus::Open,
-                    "closed" => EpisodeStatus::Closed,
-                    _ => return None,
-                };
-                Some((
-                    int_at(doc, &e, "added_at").unwrap_or(0),
-                    Episode {
-                        id: key.parse().ok()?,
-                        status,
-                        referred: date_at(doc, &e, "referred"),
-                        opened: date_at(doc, &e, "opened"),
-                        closed: date_at(doc, &e, "closed"),
-                        closing_reason: text_at(doc, &e, "closing_reason").unwrap_or_default(),
-                    },
-                ))
-            })
-            .collect();
-        episodes.sort_by(|a, b| (a.1.referred, a.0, &a.1.id).cmp(&(b.1.referred, b.0, &b.1.id)));
-        Ok(episodes.into_iter().map(|(_, e)| e).collect())
+        Ok(read_episodes(&self.hydrate_section("episodes")?))
     }
 
-    /// Meetings in date order (ties in the order they were added).
     pub(crate) fn meetings(&self) -> Result<Vec<Meeting>, CoreError> {
-        let doc = &self.doc;
-        let map = required_obj(doc, &ROOT, "meetings")?;
-        let mut meetings: Vec<Meeting> = keys(doc, &map)
-            .into_iter()
-            .filter_map(|key| {
-                let m = obj_at(doc, &map, &key)?;
-                Some(Meeting {
-                    id: key.parse().ok()?,
-                    episode: str_at(doc, &m, "episode").and_then(|s| s.parse().ok()),
-                    date: date_at(doc, &m, "date")?,
-                    kind: str_at(doc, &m, "kind")?.parse().ok()?,
-                    present: str_list_at(doc, &m, "present")
-                        .into_iter()
-                        .filter_map(|s| s.parse().ok())
-                        .collect(),
-                    notes: text_at(doc, &m, "notes").unwrap_or_default(),
-                    added_at: int_at(doc, &m, "added_at").unwrap_or(0),
-                })
-            })
-            .collect();
-        meetings.sort_by(|a, b| (a.date, a.added_at, &a.id).cmp(&(b.date, b.added_at, &b.id)));
-        Ok(meetings)
+        Ok(read_meetings(&self.hydrate_section("meetings")?))
     }
 
-    /// Ratings in meeting-date order; a rating whose meeting is unknown is skipped
-    /// (it cannot be placed on a graph) rather than failing the whole case.
-    pub(crate) fn ratings(&self) -> Result<Vec<Rating>, CoreError> {
+    /// One rating, read without reading the others.
+    pub(crate) fn rating(&self, id: &RatingId) -> Result<Option<Rating>, CoreError> {
+        let ratings = required_obj(&self.doc, &ROOT, "ratings")?;
+        let Some(obj) = crate::doc_access::obj_at(&self.doc, &ratings, id.as_str()) else {
+            return Ok(None);
+        };
+        let Value::Map(r) = self.doc.hydrate(&obj, None)? else {
+            return Ok(None);
+        };
+        let meetings = self.meetings()?;
+        let dates = meeting_dates(&meetings);
+        Ok(read_rating(id.as_str(), &r, &dates))
+    }
+
+    /// The id of a rating already recorded for this meeting, measure, subject and rater.
+    /// Reads one field per rating rather than every rating whole.
+    pub(crate) fn find_rating(
+        &self,
+        meeting: &MeetingId,
+        measure: &str,
+        subject: &PersonId,
+        rater: &PersonId,
+    ) -> Result<Option<RatingId>, CoreError> {
+        use crate::doc_access::{keys, obj_at, str_at};
         let doc = &self.doc;
-        let meeting_dates: std::collections::HashMap<MeetingId, NaiveDate> = self
-            .meetings()?
-            .into_iter()
-            .map(|m| (m.id, m.date))
-            .collect();
-        let map = required_obj(doc, &ROOT, "ratings")?;
-        let mut ratings: Vec<Rating> = keys(doc, &map)
-            .into_iter()
-            .filter_map(|key| {
-                let r = obj_at(doc, &map, &key)?;
-                let meeting: MeetingId = str_at(doc, &r, "meeting")?.parse().ok()?;
-                let date = *meeting_dates.get(&meeting)?;
-                Some(Rating {
-                    id: key.parse().ok()?,
-                    meeting,
-                    date,
-                    measure: str_at(doc, &r, "measure")?,
-                    subject: str_at(doc, &r, "subject")?.parse().ok()?,
-                    rater: str_at(doc, &r, "rater")?.parse().ok()?,
-                    mode: str_at(doc, &r, "mode")?.parse().ok()?,
-                    not_given: str_at(doc, &r, "not_given"),
-                    versions: read_versions(doc, &r),
-                    recorded_by: str_at(doc, &r, "added_by").and_then(|s| s.parse().ok()),
-                    added_at: int_at(doc, &r, "added_at").unwrap_or(0),
-                })
-            })
-            .collect();
-        ratings.sort_by(|a, b| (a.date, a.added_at, &a.id).cmp(&(b.date, b.added_at, &b.id)));
-        Ok(ratings)
+        let ratings = required_obj(doc, &ROOT, "ratings")?;
+        for key in keys(doc, &ratings) {
+            let Some(r) = obj_at(doc, &ratings, &key) else {
+                continue;
+            };
+            if str_at(doc, &r, "meeting").as_deref() != Some(meeting.as_str()) {
+                continue;
+            }
+            let same = str_at(doc, &r, "measure").is_some_and(|m| m.eq_ignore_ascii_case(measure))
+                && str_at(doc, &r, "subject").as_deref() == Some(subject.as_str())
+                && str_at(doc, &r, "rater").as_deref() == Some(rater.as_str());
+            if same {
+                return Ok(key.parse().ok());
+            }
+        }
+        Ok(None)
     }
 }
 
-fn read_versions(doc: &automerge::AutoCommit, rating: &ObjId) -> Vec<RatingVersion> {
-    let Some(list) = obj_at(doc, rating, "versions") else {
-        return Vec::new();
-    };
-    let mut versions: Vec<RatingVersion> = doc
-        .list_range(&list, ..)
-        .filter_map(|item| {
-            let id = item.id();
-            let v = match item.value.into_value() {
-                automerge::Value::Object(_) => id,
+impl CaseView {
+    pub fn summary(&self) -> CaseSummary {
+        CaseSummary {
+            id: self.id.clone(),
+            family: self.family.clone(),
+            allocated_to: self.allocated_to.clone(),
+            children: self
+                .people
+                .iter()
+                .filter(|p| p.role.is_child())
+                .map(|p| p.name.clone())
+                .collect(),
+            status: self.episodes.last().map(|e| e.status),
+        }
+    }
+}
+
+fn read_family(family: &Map) -> Family {
+    Family {
+        name: str_of(family, "name").unwrap_or_default(),
+        reference: str_of(family, "reference").unwrap_or_default(),
+    }
+}
+
+/// People in the order they were added. Entries that do not parse (written by a
+/// newer or damaged device) are skipped rather than failing the whole case.
+fn read_people(map: &Map) -> Vec<Person> {
+    let mut people: Vec<Person> = entries(map)
+        .filter_map(|(key, p)| {
+            Some(Person {
+                id: key.parse().ok()?,
+                name: str_of(p, "name")?,
+                born: date_of(p, "born"),
+                role: parsed(p, "role")?,
+                party: bool_of(p, "party").unwrap_or(false),
+                added_at: int_of(p, "added_at").unwrap_or(0),
+            })
+        })
+        .collect();
+    people.sort_by(|a, b| (a.added_at, &a.id).cmp(&(b.added_at, &b.id)));
+    people
+}
+
+/// Episodes oldest first; the last one is the current episode.
+fn read_episodes(map: &Map) -> Vec<Episode> {
+    let mut episodes: Vec<(i64, Episode)> = entries(map)
+        .filter_map(|(key, e)| {
+            let status = match str_of(e, "status")?.as_str() {
+                "waiting-list" => EpisodeStatus::WaitingList,
+                "open" => EpisodeStatus::Open,
+                "closed" => EpisodeStatus::Closed,
                 _ => return None,
             };
-            let items = obj_at(doc, &v, "items")?;
+            Some((
+                int_of(e, "added_at").unwrap_or(0),
+                Episode {
+                    id: key.parse().ok()?,
+                    status,
+                    referred: date_of(e, "referred"),
+                    opened: date_of(e, "opened"),
+                    closed: date_of(e, "closed"),
+                    closing_reason: text_of(e, "closing_reason").unwrap_or_default(),
+                },
+            ))
+        })
+        .collect();
+    episodes.sort_by(|a, b| (a.1.referred, a.0, &a.1.id).cmp(&(b.1.referred, b.0, &b.1.id)));
+    episodes.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Meetings in date order (ties in the order they were added).
+fn read_meetings(map: &Map) -> Vec<Meeting> {
+    let mut meetings: Vec<Meeting> = entries(map)
+        .filter_map(|(key, m)| {
+            Some(Meeting {
+                id: key.parse().ok()?,
+                episode: parsed(m, "episode"),
+                date: date_of(m, "date")?,
+                kind: parsed(m, "kind")?,
+                present: str_list_of(m, "present")
+                    .into_iter()
+                    .filter_map(|s| s.parse().ok())
+                    .collect(),
+                notes: text_of(m, "notes").unwrap_or_default(),
+                added_at: int_of(m, "added_at").unwrap_or(0),
+            })
+        })
+        .collect();
+    meetings.sort_by(|a, b| (a.date, a.added_at, &a.id).cmp(&(b.date, b.added_at, &b.id)));
+    meetings
+}
+
+/// Ratings in meeting-date order.
+fn meeting_dates(meetings: &[Meeting]) -> std::collections::HashMap<&MeetingId, NaiveDate> {
+    meetings.iter().map(|m| (&m.id, m.date)).collect()
+}
+
+fn read_ratings(map: &Map, meetings: &[Meeting]) -> Vec<Rating> {
+    let dates = meeting_dates(meetings);
+    let mut ratings: Vec<Rating> = entries(map)
+        .filter_map(|(key, r)| read_rating(key, r, &dates))
+        .collect();
+    ratings.sort_by(|a, b| (a.date, a.added_at, &a.id).cmp(&(b.date, b.added_at, &b.id)));
+    ratings
+}
+
+/// A rating whose meeting is unknown is skipped (it cannot be placed on a graph)
+/// rather than failing the whole case.
+fn read_rating(
+    key: &str,
+    r: &Map,
+    dates: &std::collections::HashMap<&MeetingId, NaiveDate>,
+) -> Option<Rating> {
+    let meeting: MeetingId = parsed(r, "meeting")?;
+    let date = *dates.get(&meeting)?;
+    Some(Rating {
+        id: key.parse().ok()?,
+        meeting,
+        date,
+        measure: str_of(r, "measure")?,
+        subject: parsed(r, "subject")?,
+        rater: parsed(r, "rater")?,
+        mode: parsed(r, "mode")?,
+        not_given: str_of(r, "not_given"),
+        versions: read_versions(r),
+        recorded_by: parsed(r, "added_by"),
+        added_at: int_of(r, "added_at").unwrap_or(0),
+    })
+}
+
+fn read_versions(rating: &Map) -> Vec<RatingVersion> {
+    let mut versions: Vec<RatingVersion> = list_of(rating, "versions")
+        .filter_map(|v| {
+            let Value::Map(v) = v else {
+                return None;
+            };
             Some(RatingVersion {
-                items: int_list(doc, &items)
+                items: int_list_of(v, "items")
                     .into_iter()
                     .map(|t| Tenths(t as i32))
                     .collect(),
-                reason: str_at(doc, &v, "reason"),
-                at: DateTime::from_timestamp_millis(int_at(doc, &v, "at").unwrap_or(0))?,
-                by: str_at(doc, &v, "by").and_then(|s| s.parse().ok()),
+                reason: str_of(v, "reason"),
+                at: DateTime::from_timestamp_millis(int_of(v, "at").unwrap_or(0))?,
+                by: parsed(v, "by"),
             })
         })
         .collect();
