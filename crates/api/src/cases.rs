@@ -23,16 +23,13 @@ impl Workspace {
             self.clock.today(),
             self.clock.now(),
         )?;
-        self.save_case(&id, &mut doc)?;
+        self.save_case(&id, &mut doc, 0)?;
         Ok(id)
     }
 
     /// Every case in the workspace, by family name.
     pub fn list_cases(&self) -> Result<Vec<CaseSummary>> {
-        let mut out = Vec::new();
-        for id in self.case_ids()? {
-            out.push(self.load_case(&id)?.summary()?);
-        }
+        let mut out = self.case_summaries()?;
         out.sort_by(|a, b| {
             (a.family.name.to_lowercase(), &a.id).cmp(&(b.family.name.to_lowercase(), &b.id))
         });
@@ -41,7 +38,7 @@ impl Workspace {
 
     pub fn case(&self, id: &str) -> Result<CaseView> {
         let id: CaseId = id.parse()?;
-        Ok(self.load_case(&id)?.view()?)
+        self.case_view(&id)
     }
 
     pub fn add_person(
@@ -56,7 +53,7 @@ impl Workspace {
         let role: PersonRole = role.parse()?;
         let today = self.clock.today();
         let born = born.map(|b| parse_past_date(b, today)).transpose()?;
-        let mut doc = self.load_case(&case)?;
+        let (mut doc, base) = self.load_case(&case)?;
         let id = doc.add_person(
             NewPerson {
                 id: PersonId::from_random(random_bytes()),
@@ -68,7 +65,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc)?;
+        self.save_case(&case, &mut doc, base)?;
         Ok(id)
     }
 
@@ -88,7 +85,7 @@ impl Workspace {
             .iter()
             .map(|p| p.parse::<PersonId>())
             .collect::<Result<Vec<_>, _>>()?;
-        let mut doc = self.load_case(&case)?;
+        let (mut doc, base) = self.load_case(&case)?;
         let id = doc.add_meeting(
             NewMeeting {
                 id: MeetingId::from_random(random_bytes()),
@@ -100,7 +97,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc)?;
+        self.save_case(&case, &mut doc, base)?;
         Ok(id)
     }
 
@@ -109,9 +106,9 @@ impl Workspace {
         let case: CaseId = case.parse()?;
         let today = self.clock.today();
         let date = parse_past_date(date, today)?;
-        let mut doc = self.load_case(&case)?;
+        let (mut doc, base) = self.load_case(&case)?;
         doc.close_episode(date, reason, today, self.clock.now())?;
-        self.save_case(&case, &mut doc)
+        self.save_case(&case, &mut doc, base)
     }
 
     /// A re-referral: opens a new episode in a closed case.
@@ -119,13 +116,13 @@ impl Workspace {
         let case: CaseId = case.parse()?;
         let today = self.clock.today();
         let date = parse_past_date(date, today)?;
-        let mut doc = self.load_case(&case)?;
+        let (mut doc, base) = self.load_case(&case)?;
         doc.open_episode(
             &EpisodeId::from_random(random_bytes()),
             date,
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc)
+        self.save_case(&case, &mut doc, base)
     }
 }

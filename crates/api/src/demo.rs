@@ -4,7 +4,10 @@ use hearth_core::demo::{DemoOptions, generate};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use hearth_store::ChunkWithView;
+
 use crate::error::{ApiError, Result};
+use crate::views::encode_view;
 use crate::workspace::{KIND_CASE, Workspace};
 
 /// Beyond this a demo stops being a demo and starts filling the disk.
@@ -27,16 +30,20 @@ impl Workspace {
             allocated_to: self.member.clone(),
         };
         let docs = generate(&mut rng, &options, &self.measures, &self.actor)?;
-        let mut chunks = Vec::with_capacity(docs.len());
+        let mut batch = Vec::with_capacity(docs.len());
         for mut doc in docs {
             let id = doc.id()?;
-            chunks.push((id.to_string(), doc.save()));
+            let (summary, view, _) = encode_view(&doc)?;
+            batch.push(ChunkWithView {
+                id: id.to_string(),
+                kind: KIND_CASE.to_string(),
+                bytes: doc.save(),
+                base_seq: 0,
+                summary,
+                view,
+            });
         }
-        let batch: Vec<(&str, &str, &[u8])> = chunks
-            .iter()
-            .map(|(id, bytes)| (id.as_str(), KIND_CASE, bytes.as_slice()))
-            .collect();
-        self.store.append_chunks(&batch)?;
+        self.store.append_chunks_with_views(&batch)?;
         Ok(cases)
     }
 }

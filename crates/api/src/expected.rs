@@ -35,7 +35,7 @@ impl Workspace {
     ) -> Result<Expected> {
         let case: CaseId = case.parse()?;
         let subject: PersonId = subject.parse()?;
-        let view = self.load_case(&case)?.view()?;
+        let view = self.case_view(&case)?;
         if !view.people.iter().any(|p| p.id == subject) {
             return Err(ApiError::Invalid(hearth_core::CoreError::NotInCase(
                 format!("person {subject} is not in this case"),
@@ -82,7 +82,7 @@ impl Workspace {
                 let min = self.team.view()?.settings.etr_min_episodes as usize;
                 let mut episodes = Vec::new();
                 for id in self.case_ids()? {
-                    episodes.extend(self.load_case(&id)?.view()?.closed_episode_totals(&measure));
+                    episodes.extend(self.case_view(&id)?.closed_episode_totals(&measure));
                 }
                 let count = episodes.len();
                 let result = LocalNorms::from_closed_episodes(&measure, &episodes, min)

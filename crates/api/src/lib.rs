@@ -11,6 +11,7 @@ mod error;
 mod expected;
 mod ratings;
 mod team;
+mod views;
 mod workspace;
 
 pub use backup::restore;

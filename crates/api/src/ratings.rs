@@ -58,9 +58,9 @@ impl Workspace {
             given,
         };
         let id = new.id.clone();
-        let mut doc = self.load_case(&case)?;
+        let (mut doc, base) = self.load_case(&case)?;
         let warnings = doc.record_rating(new, &self.measures, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc)?;
+        self.save_case(&case, &mut doc, base)?;
         Ok(Recorded {
             rating: id,
             warnings,
@@ -76,7 +76,7 @@ impl Workspace {
     ) -> Result<()> {
         let case: CaseId = case.parse()?;
         let rating: RatingId = rating.parse()?;
-        let mut doc = self.load_case(&case)?;
+        let (mut doc, base) = self.load_case(&case)?;
         doc.correct_rating(
             &rating,
             items,
@@ -85,13 +85,13 @@ impl Workspace {
             &self.member,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc)
+        self.save_case(&case, &mut doc, base)
     }
 
     /// Outcome series, change and flags for the case's current episode.
     pub fn outcomes(&self, case: &str) -> Result<CaseOutcomes> {
         let id: CaseId = case.parse()?;
-        let view = self.load_case(&id)?.view()?;
+        let view = self.case_view(&id)?;
         let (subjects, ratings) = view.analytics_inputs(None);
         Ok(CaseOutcomes {
             case: id,

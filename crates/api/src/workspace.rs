@@ -212,22 +212,32 @@ impl Workspace {
             .collect()
     }
 
-    pub(crate) fn load_case(&self, id: &CaseId) -> Result<CaseDoc> {
+    /// Loads a case document, with the store's sequence number it is current at.
+    pub(crate) fn load_case(&self, id: &CaseId) -> Result<(CaseDoc, u64)> {
         let loaded = self
             .store
             .load(id.as_str())?
             .ok_or_else(|| ApiError::CaseNotFound(id.to_string()))?;
-        Ok(CaseDoc::load(loaded.parts(), &self.actor)?)
+        Ok((CaseDoc::load(loaded.parts(), &self.actor)?, loaded.last_seq))
     }
 
-    /// Makes the changes of `doc` since it was loaded durable, then folds chunks into a
-    /// snapshot when enough have gathered (after the edit is safe, never instead of it).
-    pub(crate) fn save_case(&self, id: &CaseId, doc: &mut CaseDoc) -> Result<()> {
+    /// Makes the changes of `doc` since it was loaded (at `base_seq`) durable, with its
+    /// new summary and view in the same transaction; then folds chunks into a snapshot
+    /// when enough have gathered (after the edit is safe, never instead of it).
+    pub(crate) fn save_case(&self, id: &CaseId, doc: &mut CaseDoc, base_seq: u64) -> Result<()> {
         let bytes = doc.save_incremental();
         if bytes.is_empty() {
             return Ok(());
         }
-        let seq = self.store.append_chunk(id.as_str(), KIND_CASE, &bytes)?;
+        let (summary, view, _) = crate::views::encode_view(doc)?;
+        let seq = self.store.append_chunk_with_view(
+            id.as_str(),
+            KIND_CASE,
+            &bytes,
+            base_seq,
+            &summary,
+            &view,
+        )?;
         if self.store.chunk_count(id.as_str())? >= COMPACT_AFTER_CHUNKS {
             self.store.compact(id.as_str(), &doc.save(), seq)?;
         }

@@ -291,3 +291,32 @@ fn the_demo_makes_realistic_families_the_same_way_each_time() {
     assert!(closed > 0, "some demo episodes are closed");
     assert!(collateral > 0, "demo has collateral raters");
 }
+
+#[test]
+fn two_processes_writing_one_case_never_leave_a_stale_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = init(dir.path());
+    let case = a.add_case("Bennett", None).unwrap().to_string();
+    let mut b = open(dir.path());
+    // Interleaved writes from two handles, as the app and the CLI would make them.
+    let pa = a
+        .add_person(&case, "Claire Bennett", "parent", None, None)
+        .unwrap();
+    let pb = b
+        .add_person(&case, "Jack Bennett", "child", Some("2015-01-01"), None)
+        .unwrap();
+    let ma = a
+        .add_meeting(&case, "2026-11-01", "status", &[], "")
+        .unwrap();
+    for ws in [&a, &b, &open(dir.path())] {
+        let view = ws.case(&case).unwrap();
+        let people: Vec<_> = view.people.iter().map(|p| p.id.clone()).collect();
+        assert!(
+            people.contains(&pa) && people.contains(&pb),
+            "a handle's view lost a change"
+        );
+        assert!(view.meetings.iter().any(|m| m.id == ma));
+        let list = ws.list_cases().unwrap();
+        assert_eq!(list[0].children, vec!["Jack Bennett".to_string()]);
+    }
+}

@@ -19,7 +19,8 @@ pub struct Loaded {
     pub snapshot_upto_seq: u64,
     /// Chunks with `seq > snapshot_upto_seq`, in `seq` order.
     pub chunks: Vec<Vec<u8>>,
-    /// The highest sequence number written so far (pass this to `compact`).
+    /// The highest sequence number written so far: pass it to `compact`, and as
+    /// `base_seq` to `append_chunk_with_view` for the next edit of this document.
     pub last_seq: u64,
 }
 
@@ -40,7 +41,7 @@ impl Loaded {
 
 /// An immediate transaction: takes the write lock up front, so the busy timeout applies
 /// instead of a deadlock-style `SQLITE_BUSY` when upgrading a read to a write.
-fn write_tx(conn: &Connection) -> Result<Transaction<'_>> {
+pub(crate) fn write_tx(conn: &Connection) -> Result<Transaction<'_>> {
     Ok(Transaction::new_unchecked(
         conn,
         TransactionBehavior::Immediate,
@@ -63,7 +64,7 @@ fn ensure_doc(tx: &Connection, id: &str, kind: &str) -> Result<()> {
 
 /// Highest sequence number used by the document (chunks or snapshot), 0 if none.
 /// Sequence numbers are never reused, even after compaction deleted their chunks.
-fn last_seq(conn: &Connection, id: &str) -> Result<u64> {
+pub(crate) fn last_seq(conn: &Connection, id: &str) -> Result<u64> {
     let n: i64 = conn.query_row(
         "SELECT max(
             coalesce((SELECT max(seq) FROM chunks WHERE doc_id = ?1), 0),
@@ -74,7 +75,7 @@ fn last_seq(conn: &Connection, id: &str) -> Result<u64> {
     u64::try_from(n).map_err(|_| StoreError::Corrupt("negative sequence number".into()))
 }
 
-fn append_in(tx: &Connection, id: &str, kind: &str, bytes: &[u8]) -> Result<u64> {
+pub(crate) fn append_in(tx: &Connection, id: &str, kind: &str, bytes: &[u8]) -> Result<u64> {
     ensure_doc(tx, id, kind)?;
     let seq = last_seq(tx, id)? + 1;
     let seq_sql =
@@ -86,7 +87,7 @@ fn append_in(tx: &Connection, id: &str, kind: &str, bytes: &[u8]) -> Result<u64>
     Ok(seq)
 }
 
-fn to_sql_seq(seq: u64) -> Result<i64> {
+pub(crate) fn to_sql_seq(seq: u64) -> Result<i64> {
     i64::try_from(seq).map_err(|_| StoreError::InvalidArgument("sequence number too large"))
 }
 
@@ -184,6 +185,9 @@ impl Store {
     ///
     /// Refuses an unknown document, `upto_seq` beyond the last chunk, or below the
     /// current snapshot (which would lose content).
+    ///
+    /// The document's last sequence number is unchanged (the snapshot's `upto_seq` takes
+    /// over from the deleted chunks), so a view that was current stays current.
     pub fn compact(&self, id: &str, snapshot: &[u8], upto_seq: u64) -> Result<()> {
         let tx = write_tx(&self.conn)?;
         let exists: Option<i64> = tx
@@ -222,9 +226,10 @@ impl Store {
         Ok(tx.commit()?)
     }
 
-    /// Deletes a document with its chunks and snapshot. Returns whether it existed.
+    /// Deletes a document with its chunks, snapshot and view. Returns whether it existed.
     pub fn delete_doc(&self, id: &str) -> Result<bool> {
         let tx = write_tx(&self.conn)?;
+        tx.execute("DELETE FROM doc_views WHERE doc_id = ?1", [id])?;
         tx.execute("DELETE FROM chunks WHERE doc_id = ?1", [id])?;
         tx.execute("DELETE FROM snapshots WHERE doc_id = ?1", [id])?;
         let n = tx.execute("DELETE FROM docs WHERE id = ?1", [id])?;

@@ -16,6 +16,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Next to each document the store can keep a derived read model written by the caller
+//! (`append_chunk_with_view`, `put_view`): a `summary` blob for lists and a `view` blob.
+//! It is returned (`load_view`, `list_summaries`) only while it was computed at the
+//! document's current last sequence number; otherwise callers rebuild it from `load`.
+//!
 //! Nothing this crate writes to disk, logs or returns in an error contains document
 //! content, passphrases or key material.
 
@@ -29,8 +34,10 @@ mod keys;
 mod layout;
 mod schema;
 mod store;
+mod views;
 
 pub use documents::Loaded;
 pub use error::{Result, StoreError};
 pub use keys::{DataKey, KdfParams, KeyEnvelope};
 pub use store::Store;
+pub use views::ChunkWithView;

@@ -29,6 +29,23 @@ const MIGRATIONS: &[&str] = &[
         key   TEXT PRIMARY KEY NOT NULL,
         value BLOB NOT NULL
      );",
+    // 2: a derived read model per document (see `views.rs`). `seq` is the document's last
+    // sequence number the view was computed at; the view is usable only while it still is.
+    "CREATE TABLE doc_views (
+        doc_id  TEXT PRIMARY KEY NOT NULL REFERENCES docs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        summary BLOB NOT NULL,
+        view    BLOB NOT NULL
+     );",
+];
+
+/// Our tables, each with the schema version that introduced it.
+const TABLES: &[(&str, i64)] = &[
+    ("docs", 1),
+    ("chunks", 1),
+    ("snapshots", 1),
+    ("meta", 1),
+    ("doc_views", 2),
 ];
 
 /// The schema version this build writes.
@@ -73,9 +90,21 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
-/// Checks that a database we did not create (a restored backup) has our tables.
+/// Checks that a database we did not create (a restored backup) is a Hearth workspace
+/// with every table its schema version should have (an older backup is migrated when the
+/// restored workspace is opened).
 pub(crate) fn check_tables(conn: &Connection) -> Result<()> {
-    for table in ["docs", "chunks", "snapshots", "meta"] {
+    let found = check_not_too_new(conn)?;
+    if found < 1 {
+        return Err(StoreError::Corrupt(
+            "the database is not a Hearth workspace".into(),
+        ));
+    }
+    for table in TABLES
+        .iter()
+        .filter(|(_, since)| *since <= found)
+        .map(|(name, _)| *name)
+    {
         let n: i64 = conn.query_row(
             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1",
             [table],

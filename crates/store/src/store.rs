@@ -43,18 +43,23 @@ impl Store {
         let key = DataKey::generate()?;
         let envelope = KeyEnvelope::wrap(&key, passphrase, params)?;
         let db = dir.join(layout::DB_FILE);
-        let conn = Self::init_database(&db, &key).inspect_err(|_| {
-            // We checked nothing was there, so everything named hearth.db* is ours.
-            for suffix in ["", "-wal", "-shm", "-journal"] {
-                let mut p = db.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = fs::remove_file(PathBuf::from(p));
-            }
-        })?;
-        // The envelope goes last: a crash before this leaves an unusable but empty
-        // database, which `exists` reports so nothing overwrites it silently.
-        envelope.write_atomic(&dir.join(layout::KEY_FILE))?;
-        fsutil::sync_dir(dir)?;
+        // The envelope goes last, so a crash never leaves a key.json without its database.
+        let conn = Self::init_database(&db, &key)
+            .and_then(|conn| {
+                envelope.write_atomic(&dir.join(layout::KEY_FILE))?;
+                fsutil::sync_dir(dir)?;
+                Ok(conn)
+            })
+            .inspect_err(|_| {
+                // We checked nothing was there, so everything named hearth.db* is ours.
+                // (A crash instead of an error leaves an empty, keyless database, which
+                // `exists` reports so nothing overwrites it silently.)
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut p = db.as_os_str().to_owned();
+                    p.push(suffix);
+                    let _ = fs::remove_file(PathBuf::from(p));
+                }
+            })?;
         Ok(Store {
             conn,
             dir: dir.to_path_buf(),

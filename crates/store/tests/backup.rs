@@ -172,7 +172,7 @@ fn restored_workspace_is_fully_usable() {
     let target = tmp.path().join("new").join("ws");
     Store::restore(&target, &out, PASS, false).expect("restore");
     let r = Store::open(&target, PASS).expect("open");
-    assert_eq!(r.schema_version().expect("version"), 1);
+    assert_eq!(r.schema_version().expect("version"), 2);
     assert_eq!(
         r.get_meta("team_doc_id").expect("meta").as_deref(),
         Some(&b"t"[..])

@@ -1,4 +1,4 @@
-//! Nothing readable on disk: a distinctive marker written into chunks, snapshots and
+//! Nothing readable on disk: a distinctive marker written into chunks, snapshots, views and
 //! meta never appears in any file of the workspace (or a backup), in UTF-8 or UTF-16.
 //! A control run with plain SQLite proves the scan would find it.
 
@@ -68,6 +68,17 @@ fn marker_never_on_disk_in_workspace_or_backup() {
     store
         .compact("case-1", &marker_payload(99), 10)
         .expect("compact");
+    // Derived views (summary and full view) hold the same content.
+    store
+        .append_chunk_with_view(
+            "case-2",
+            "case",
+            &marker_payload(1),
+            0,
+            &marker_payload(2),
+            &marker_payload(3),
+        )
+        .expect("append with view");
 
     // While the store is open the data sits in the -wal file: scan that state.
     assert!(
@@ -87,6 +98,8 @@ fn marker_never_on_disk_in_workspace_or_backup() {
     let store = Store::open(&dir, PASS).expect("reopen");
     let loaded = store.load("case-1").expect("load").expect("doc");
     assert!(contains(&loaded.concat(), MARKER.as_bytes()));
+    let view = store.load_view("case-2").expect("view").expect("current");
+    assert!(contains(&view, MARKER.as_bytes()));
 }
 
 /// The control: the same writes through plain SQLite are found by the same scan, so the

@@ -122,7 +122,7 @@ fn meta_delete_and_workspace_lifecycle() {
     assert!(matches!(Store::open(&dir, PASS), Err(StoreError::NotFound)));
     let store = Store::create(&dir, PASS, KdfParams::fast_for_tests()).expect("create");
     assert!(Store::exists(&dir));
-    assert_eq!(store.schema_version().expect("version"), 1);
+    assert_eq!(store.schema_version().expect("version"), 2);
     assert!(matches!(
         Store::create(&dir, PASS, KdfParams::fast_for_tests()),
         Err(StoreError::AlreadyExists)
