@@ -46,6 +46,9 @@ pub enum CoreError {
         max: f64,
         step: f64,
     },
+    /// The actor's role (or authorship) does not allow the action; the message says who may.
+    #[error("only {who_may} may {action}")]
+    NotPermitted { action: String, who_may: String },
 }
 
 impl From<automerge::AutomergeError> for CoreError {

@@ -69,3 +69,15 @@ id_type!(
     /// The team document.
     TeamId
 );
+id_type!(
+    /// An entry in a case's Family Safeguarding workbook.
+    WorkbookEntryId
+);
+id_type!(
+    /// A Family Safeguarding case supervision record inside one case.
+    SupervisionId
+);
+id_type!(
+    /// One dated stage-of-change observation inside one case.
+    StageEntryId
+);

@@ -3,6 +3,7 @@
 
 pub mod analytics;
 pub mod case;
+pub mod casework;
 pub mod dates;
 pub mod demo;
 mod doc_access;
@@ -10,6 +11,7 @@ mod hydrated;
 pub mod error;
 pub mod ids;
 pub mod measures;
+pub mod permissions;
 pub mod score;
 pub mod team;
 pub mod vocabulary;

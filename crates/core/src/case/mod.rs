@@ -36,7 +36,7 @@ pub const CASE_SCHEMA: i64 = 1;
 
 /// A case document, held in memory while it is read or edited.
 pub struct CaseDoc {
-    doc: AutoCommit,
+    pub(crate) doc: AutoCommit,
 }
 
 /// What a new case needs.
@@ -137,7 +137,7 @@ impl CaseDoc {
         &mut self.doc
     }
 
-    fn commit(&mut self, action: &str, now: DateTime<Utc>) {
+    pub(crate) fn commit(&mut self, action: &str, now: DateTime<Utc>) {
         self.doc.commit_with(
             automerge::transaction::CommitOptions::default()
                 .with_message(action)

@@ -1,0 +1,116 @@
+//! Family Safeguarding casework (seed 003): the workbook, case supervision records and
+//! stages of change, kept in the case document beside people, meetings and ratings.
+//!
+//! Schema additions (each top-level map is created on first write: older documents
+//! lack them and read as empty):
+//! ```text
+//! { workbook: { entries: { <entry-id>: { section, author, role, date: "YYYY-MM-DD", kind,
+//!                                        about: [person-id], text: text, added_at: ms,
+//!                                        signoffs: [sign-off] } },
+//!               signoffs: [sign-off] },
+//!   supervisions: { <supervision-id>: { date, chair, attended: [member-id],
+//!                                       sent_summary: [member-id],
+//!                                       progress: { <member-id>: text },
+//!                                       cycle_of_change: text, child_views: text,
+//!                                       parent_views: text, impact: text, plan: text,
+//!                                       decisions: [ { decision: text, reason: text } ],
+//!                                       rag?, added_by, added_at,
+//!                                       signoffs: [sign-off],
+//!                                       amendments: [ { by, at: ms, reason } ] } },
+//!   stages: { <stage-entry-id>: { person, problem, stage, date, quote?, by, added_at } } }
+//! sign-off = { by: member-id, role, at: ms, hash: hex SHA-256, content: canonical JSON }
+//! ```
+//! Who may do what is decided in [`crate::permissions`]; every edit asks it first,
+//! then validates everything, then writes and commits once with an action name.
+//! A finalised record keeps the signed content as a scalar beside its sign-off, so a
+//! later change (made here or merged in from another copy) shows as "amended after
+//! sign-off" with what changed, and the signed version stays readable.
+
+/// A closed list with a kebab-case spelling (like `crate::vocabulary`, whose macro is
+/// private to that module).
+macro_rules! closed_list {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::CoreError;
+            fn from_str(s: &str) -> Result<Self, crate::CoreError> {
+                let wanted = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| crate::CoreError::UnknownValue {
+                        what: $what,
+                        value: s.chars().take(40).collect(),
+                        allowed: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+    };
+}
+
+mod signoff;
+mod stages;
+mod supervision;
+mod workbook;
+
+pub use signoff::{SignOff, SignOffStatus, canonical, sha256_hex};
+pub use stages::{NewStage, ProblemArea, Stage, StageEntry, StageSeries};
+pub use supervision::{Amendment, Decision, Rag, SupervisionFields, SupervisionView};
+pub use workbook::{EntryKind, EntryView, NewEntry, SectionView, WorkbookSection, WorkbookView};
+
+use automerge::hydrate::{Map, Value};
+use automerge::{ObjId, ObjType, ROOT, ReadDoc, transaction::Transactable};
+
+use crate::CoreError;
+use crate::case::CaseDoc;
+use crate::doc_access::obj_at;
+
+impl CaseDoc {
+    /// The top-level map `key`, hydrated, or `None` when this document has none yet.
+    pub(crate) fn hydrate_optional(&self, key: &str) -> Result<Option<Map>, CoreError> {
+        let Some(obj) = obj_at(&self.doc, &ROOT, key) else {
+            return Ok(None);
+        };
+        match self.doc.hydrate(&obj, None)? {
+            Value::Map(m) => Ok(Some(m)),
+            _ => Err(CoreError::Document(format!("{key} is not a map"))),
+        }
+    }
+
+    /// The map under `key` in `parent`, created on first write.
+    pub(crate) fn map_or_create(&mut self, parent: &ObjId, key: &str) -> Result<ObjId, CoreError> {
+        match obj_at(&self.doc, parent, key) {
+            Some(o) => Ok(o),
+            None => Ok(self.doc.put_object(parent, key, ObjType::Map)?),
+        }
+    }
+}
+
+/// Trims a narrative and refuses it empty.
+pub(crate) fn required_narrative(what: &str, text: &str) -> Result<String, CoreError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(CoreError::Invalid(format!("the {what} is empty")));
+    }
+    Ok(t.to_string())
+}
