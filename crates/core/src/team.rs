@@ -125,6 +125,8 @@ pub struct NewTeam {
 
 pub struct TeamDoc {
     doc: AutoCommit,
+    /// The heads the store already holds (see `CaseDoc::save_incremental`).
+    saved: Vec<automerge::ChangeHash>,
 }
 
 impl TeamDoc {
@@ -146,7 +148,10 @@ impl TeamDoc {
             "etr_min_episodes",
             i64::from(DEFAULT_ETR_MIN_EPISODES),
         )?;
-        let mut team = TeamDoc { doc };
+        let mut team = TeamDoc {
+            doc,
+            saved: Vec::new(),
+        };
         team.write_member(&new.first_member, &member_name, new.member_role, now)?;
         team.write_device(&new.device, &new.first_member, now)?;
         team.commit("team.create", now);
@@ -161,9 +166,11 @@ impl TeamDoc {
         for chunk in chunks {
             doc.load_incremental(chunk)?;
         }
-        let team = TeamDoc {
+        let mut team = TeamDoc {
             doc: doc.with_actor(actor.clone()),
+            saved: Vec::new(),
         };
+        team.saved = team.doc.get_heads();
         if str_at(&team.doc, &ROOT, "kind").as_deref() != Some("team") {
             return Err(CoreError::Document("not a team document".into()));
         }
@@ -175,8 +182,11 @@ impl TeamDoc {
         }
     }
 
+    /// The changes made since the document was loaded or last saved.
     pub fn save_incremental(&mut self) -> Vec<u8> {
-        self.doc.save_incremental()
+        let bytes = self.doc.save_after(&self.saved);
+        self.saved = self.doc.get_heads();
+        bytes
     }
 
     pub fn save(&mut self) -> Vec<u8> {

@@ -416,3 +416,43 @@ fn a_saved_case_loads_back_identical() {
     assert_eq!(loaded.view().unwrap(), f.doc.view().unwrap());
     assert!(CaseDoc::load([b"garbage".as_slice()], &actor).is_err());
 }
+
+#[test]
+fn after_loading_only_new_changes_are_saved_incrementally() {
+    let mut f = Fixture::new();
+    for i in 0..20 {
+        f.person(&format!("Person {i}"), PersonRole::Relative, None);
+    }
+    let full = f.doc.save();
+    let actor = DeviceId::from_random([8; 16]).actor([2; 8]);
+    let mut loaded = CaseDoc::load([full.as_slice()], &actor).unwrap();
+    loaded
+        .set_meeting_notes(&MeetingId::from_random([1; 16]), "x", f.now)
+        .unwrap_err();
+    loaded
+        .add_person(
+            NewPerson {
+                id: PersonId::from_random([250; 16]),
+                name: "Late arrival".into(),
+                role: PersonRole::Child,
+                born: None,
+                party: None,
+            },
+            f.today,
+            f.now,
+        )
+        .unwrap();
+    let increment = loaded.save_incremental();
+    assert!(
+        increment.len() * 4 < full.len(),
+        "an increment of one edit ({} bytes) rewrote the history ({} bytes)",
+        increment.len(),
+        full.len()
+    );
+    assert!(
+        loaded.save_incremental().is_empty(),
+        "nothing new, nothing saved"
+    );
+    let again = CaseDoc::load([full.as_slice(), increment.as_slice()], &actor).unwrap();
+    assert_eq!(again.view().unwrap(), loaded.view().unwrap());
+}

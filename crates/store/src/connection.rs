@@ -105,10 +105,13 @@ pub(crate) fn configure(conn: &Connection) -> Result<()> {
     }
     // FULL: a commit is on disk (WAL fsynced) when `append_chunk` returns.
     // temp_store MEMORY: sorts and temp tables never touch disk, encrypted or not.
+    // cache_size: keep up to 64 MiB of decrypted pages, so a caseload read twice (the
+    // list, then each case) is decrypted once; a whole demo team of 500 cases fits.
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA temp_store = MEMORY;
-         PRAGMA foreign_keys = ON;",
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -65536;",
     )?;
     Ok(())
 }
