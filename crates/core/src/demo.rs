@@ -259,7 +259,14 @@ fn generate_case(
     ]
     .choose(rng)
     .unwrap_or(&Trend::Flat);
-    let intake: f64 = rng.random_range(8.0..30.0);
+    let intake: f64 = rng.random_range(10.0..30.0);
+    // How far this family's well-being moves in all, approached over the first few
+    // months (change in FIT usually comes early and then levels off).
+    let total_change: f64 = match trend {
+        Trend::Improving => rng.random_range(6.0..16.0),
+        Trend::Flat => rng.random_range(-2.0..3.0),
+        Trend::Worsening => -rng.random_range(4.0..10.0),
+    };
 
     let mut date = opened + Duration::days(rng.random_range(1..5));
     let mut session = 0.0_f64;
@@ -294,11 +301,7 @@ fn generate_case(
             at(date),
         )?;
         let well_being = |rng: &mut dyn rand::RngCore, shift: f64| -> f64 {
-            let drift = match trend {
-                Trend::Improving => 1.8 * session,
-                Trend::Flat => 0.0,
-                Trend::Worsening => -1.2 * session,
-            };
+            let drift = total_change * (1.0 - (-session / 4.0).exp());
             (intake + shift + drift + rng.random_range(-2.0..2.0)).clamp(0.0, 40.0)
         };
         let rate = |doc: &mut CaseDoc,
