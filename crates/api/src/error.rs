@@ -37,6 +37,7 @@ impl ApiError {
             ApiError::Corrupt(_) => "corrupt",
             ApiError::CaseNotFound(_) => "case-not-found",
             ApiError::Refused(_) => "refused",
+            ApiError::Invalid(CoreError::NotPermitted { .. }) => "not-permitted",
             ApiError::Invalid(_) => "invalid",
             ApiError::Store(_) => "store",
             ApiError::Io(_) => "io",

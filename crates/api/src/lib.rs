@@ -5,6 +5,7 @@
 
 mod backup;
 mod cases;
+mod casework;
 pub mod clock;
 mod demo;
 mod error;
@@ -15,6 +16,7 @@ mod views;
 mod workspace;
 
 pub use backup::restore;
+pub use casework::{SupervisionJson, SupervisionRequest, WriteEntryRequest};
 pub use error::{ApiError, Result};
 pub use expected::Expected;
 pub use hearth_core as core;

@@ -138,6 +138,16 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// The Family Safeguarding workbook: attributed entries in ten sections.
+    #[command(subcommand)]
+    Workbook(WorkbookCommand),
+    /// Case supervision records (added by a team manager or business support,
+    /// finalised by a team manager).
+    #[command(subcommand)]
+    Supervision(SupervisionCommand),
+    /// Stages of change per parent and problem area.
+    #[command(subcommand)]
+    Stage(StageCommand),
     /// The team: roster and settings.
     #[command(subcommand)]
     Team(TeamCommand),
@@ -278,4 +288,138 @@ pub enum TeamCommand {
     },
     /// Closed episodes needed before local expected-response norms are shown.
     NormsMinimum { value: u32 },
+}
+
+#[derive(Subcommand)]
+pub enum WorkbookCommand {
+    /// Write an entry in the workbook as yourself; prints the entry id.
+    Write {
+        #[arg(long)]
+        case: String,
+        /// case-worker-summary, key-information, module-1 ... module-8
+        #[arg(long)]
+        section: String,
+        #[arg(long)]
+        text: String,
+        /// Person ids of the case the entry is about, comma separated (default: the
+        /// whole family).
+        #[arg(long)]
+        about: Option<String>,
+        /// fact, reflection, analysis or hypothesis (default fact).
+        #[arg(long)]
+        kind: Option<String>,
+        /// The date the entry is written for, YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Replace the text of one of your own entries while it is a draft.
+    Edit {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        entry: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Show the workbook, section by section.
+    Show {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finalise one of your entries (--entry), all of your draft entries in a section
+    /// (--section), or, with neither, the whole workbook (a social worker, once every
+    /// entry is finalised).
+    Finalise {
+        #[arg(long)]
+        case: String,
+        #[arg(long, conflicts_with = "section")]
+        entry: Option<String>,
+        #[arg(long)]
+        section: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum SupervisionCommand {
+    /// Add a case supervision record; prints its id.
+    ///
+    /// The other fields come from --json-file, a JSON object whose keys are all
+    /// optional (unknown keys are refused); member ids are strings, as `team show`
+    /// prints them:
+    ///
+    ///   {"chair": "<member-id>", "attended": ["<member-id>"],
+    ///    "sent_summary": ["<member-id>"], "progress": {"<member-id>": "text"},
+    ///    "cycle_of_change": "text", "child_views": "text", "parent_views": "text",
+    ///    "impact": "text", "plan": "text",
+    ///    "decisions": [{"decision": "text", "reason": "text"}]}
+    ///
+    /// The chair defaults to you when you are a team manager; otherwise give it.
+    /// Decisions from the file come before those given with --decision/--reason.
+    #[command(verbatim_doc_comment)]
+    Add {
+        #[arg(long)]
+        case: String,
+        /// The date of the supervision, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// The red/amber/green rating: red, amber or green.
+        #[arg(long)]
+        rag: String,
+        /// A decision; repeat for several. Each needs a --reason, paired in order.
+        #[arg(long)]
+        decision: Vec<String>,
+        /// The reason for the decision at the same position.
+        #[arg(long)]
+        reason: Vec<String>,
+        /// The other fields as a JSON object (see above).
+        #[arg(long, value_name = "FILE")]
+        json_file: Option<PathBuf>,
+    },
+    /// Finalise a record (a team manager only).
+    Finalise {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        record: String,
+    },
+    /// Show every record with its sign-off status.
+    Show {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum StageCommand {
+    /// Record a parent's or carer's stage of change for a problem area; prints the id.
+    Set {
+        #[arg(long)]
+        case: String,
+        /// A parent or carer in the case.
+        #[arg(long)]
+        person: String,
+        /// domestic-abuse, substance-misuse, mental-health or other
+        #[arg(long)]
+        problem: String,
+        /// pre-contemplation, contemplation, preparation, action, maintenance or relapse
+        #[arg(long)]
+        stage: String,
+        /// Change talk, in the parent's own words.
+        #[arg(long)]
+        quote: Option<String>,
+        /// YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Show each parent's history per problem area, in date order.
+    Show {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
 }

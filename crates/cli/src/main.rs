@@ -10,11 +10,13 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use hearth_api::clock::SystemClock;
-use hearth_api::{ApiError, InitRequest, KdfParams, RateRequest, Workspace};
+use hearth_api::{
+    ApiError, InitRequest, KdfParams, RateRequest, SupervisionRequest, Workspace, WriteEntryRequest,
+};
 
 use args::{
     CaseCommand, Cli, Command, MeetingCommand, PassphraseCommand, PersonCommand, RatingCommand,
-    TeamCommand,
+    StageCommand, SupervisionCommand, TeamCommand, WorkbookCommand,
 };
 
 fn main() -> ExitCode {
@@ -164,11 +166,12 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             open()?.correct_rating(&case, &rating, &split_list(&Some(items)), &reason)?;
         }
         Command::Outcomes { case, json } => {
-            let outcomes = open()?.outcomes(&case)?;
+            let ws = open()?;
+            let outcomes = ws.outcomes(&case)?;
             if json {
                 output::json(&outcomes)?;
             } else {
-                output::outcomes(&outcomes);
+                output::outcomes(&outcomes, &ws.case(&case)?);
             }
         }
         Command::Expected {
@@ -200,6 +203,115 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Restore { from, force } => {
             let pass = passphrase::read("Passphrase of the backup: ")?;
             hearth_api::restore(&dir, &from, &pass, force)?;
+        }
+        Command::Workbook(WorkbookCommand::Write {
+            case,
+            section,
+            text,
+            about,
+            kind,
+            date,
+        }) => {
+            let id = open()?.write_workbook_entry(WriteEntryRequest {
+                case: &case,
+                section: &section,
+                text: &text,
+                about: split_list(&about),
+                kind: kind.as_deref(),
+                date: date.as_deref(),
+            })?;
+            println!("{id}");
+        }
+        Command::Workbook(WorkbookCommand::Edit { case, entry, text }) => {
+            open()?.edit_workbook_entry(&case, &entry, &text)?;
+        }
+        Command::Workbook(WorkbookCommand::Show { case, json }) => {
+            let ws = open()?;
+            let workbook = ws.workbook(&case)?;
+            if json {
+                output::json(&workbook)?;
+            } else {
+                output::workbook(&workbook, &ws.team()?);
+            }
+        }
+        Command::Workbook(WorkbookCommand::Finalise {
+            case,
+            entry,
+            section,
+        }) => {
+            let mut ws = open()?;
+            match (entry, section) {
+                (Some(entry), _) => ws.finalise_workbook_entry(&case, &entry)?,
+                (None, Some(section)) => {
+                    for id in ws.finalise_workbook_section(&case, &section)? {
+                        println!("{id}");
+                    }
+                }
+                (None, None) => ws.finalise_workbook(&case)?,
+            }
+        }
+        Command::Supervision(SupervisionCommand::Add {
+            case,
+            date,
+            rag,
+            decision,
+            reason,
+            json_file,
+        }) => {
+            let json = json_file
+                .map(|p| {
+                    std::fs::read_to_string(&p)
+                        .map_err(|e| ApiError::Io(format!("{}: {e}", p.display())))
+                })
+                .transpose()?;
+            let id = open()?.add_supervision(SupervisionRequest {
+                case: &case,
+                date: &date,
+                rag: Some(&rag),
+                decisions: decision,
+                reasons: reason,
+                json: json.as_deref(),
+            })?;
+            println!("{id}");
+        }
+        Command::Supervision(SupervisionCommand::Finalise { case, record }) => {
+            open()?.finalise_supervision(&case, &record)?;
+        }
+        Command::Supervision(SupervisionCommand::Show { case, json }) => {
+            let ws = open()?;
+            let records = ws.supervisions(&case)?;
+            if json {
+                output::json(&records)?;
+            } else {
+                output::supervisions(&records, &ws.team()?);
+            }
+        }
+        Command::Stage(StageCommand::Set {
+            case,
+            person,
+            problem,
+            stage,
+            quote,
+            date,
+        }) => {
+            let id = open()?.set_stage(
+                &case,
+                &person,
+                &problem,
+                &stage,
+                quote.as_deref(),
+                date.as_deref(),
+            )?;
+            println!("{id}");
+        }
+        Command::Stage(StageCommand::Show { case, json }) => {
+            let ws = open()?;
+            let series = ws.stages(&case)?;
+            if json {
+                output::json(&series)?;
+            } else {
+                output::stages(&series, &ws.case(&case)?);
+            }
         }
         Command::Team(TeamCommand::Show { json }) => {
             let team = open()?.team()?;

@@ -1,6 +1,11 @@
 //! Human-readable and JSON output. Only presentation: every number comes from hearth-api.
 
+use hearth_api::core::MemberId;
+use hearth_api::core::analytics::ReliableChange;
 use hearth_api::core::case::{CaseSummary, CaseView};
+use hearth_api::core::casework::{
+    SignOff, SignOffStatus, StageSeries, SupervisionView, WorkbookView,
+};
 use hearth_api::core::team::TeamView;
 use hearth_api::{ApiError, CaseOutcomes, Expected};
 use serde::Serialize;
@@ -42,22 +47,55 @@ pub fn case_view(c: &CaseView) {
     }
 }
 
-pub fn outcomes(o: &CaseOutcomes) {
-    let value = serde_json::to_value(o).unwrap_or_default();
-    for subject in value["subjects"].as_array().into_iter().flatten() {
-        println!("{}", subject["name"].as_str().unwrap_or(""));
-        for s in subject["series"].as_array().into_iter().flatten() {
+/// Outcome numbers in words, with people's names from the case view.
+pub fn outcomes(o: &CaseOutcomes, case: &CaseView) {
+    let name = |id: &str| {
+        case.people
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .map(|p| format!("{} ({})", p.name, p.role))
+            .unwrap_or_else(|| id.to_string())
+    };
+    for subject in &o.outcomes.subjects {
+        println!("{}", name(subject.person.as_str()));
+        if subject.series.is_empty() {
+            println!("  no ratings yet");
+        }
+        for s in &subject.series {
+            let rater = if s.rater == subject.person {
+                "self".to_string()
+            } else {
+                name(s.rater.as_str())
+            };
+            let cutoff = s
+                .cutoff
+                .map(|c| format!(", cut-off {c}"))
+                .unwrap_or_default();
+            let change = match s.reliable_change {
+                Some(ReliableChange::Improved) => ": reliable improvement",
+                Some(ReliableChange::Deteriorated) => ": reliable deterioration",
+                Some(ReliableChange::None) => ": no reliable change",
+                None => "",
+            };
+            let significant = if s.clinically_significant == Some(true) {
+                ", clinically significant"
+            } else {
+                ""
+            };
+            let flags: Vec<&str> = s.flags.iter().map(|f| f.as_str()).collect();
+            let flags = if flags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", flags.join(", "))
+            };
             println!(
-                "  {} by {}: first {} last {} change {} cut-off {} reliable change {} clinically significant {} {}",
-                s["measure"].as_str().unwrap_or(""),
-                s["rater"].as_str().unwrap_or(""),
-                s["first"],
-                s["last"],
-                s["change"],
-                s["cutoff"],
-                s["reliable_change"],
-                s["clinically_significant"],
-                s["flags"]
+                "  {:<6} by {:<32} {} ratings, {} -> {} ({:+.1}){cutoff}{change}{significant}{flags}",
+                s.measure,
+                rater,
+                s.points.len(),
+                s.first,
+                s.last,
+                s.change.as_f64()
             );
         }
     }
@@ -95,4 +133,107 @@ pub fn team(t: &TeamView) {
         "Closed episodes needed for local norms: {}",
         t.settings.etr_min_episodes
     );
+}
+
+/// A member's name from the roster, or their id when they are not on it.
+fn member_name(team: &TeamView, id: &MemberId) -> String {
+    team.member(id)
+        .map(|m| m.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// "draft", "signed by NAME (ROLE) at TIME" or "amended after sign-off: fields".
+fn status(status: &SignOffStatus, latest: Option<&SignOff>, team: &TeamView) -> String {
+    let signed = |s: &SignOff| {
+        format!(
+            "{} ({}) at {}",
+            member_name(team, &s.by),
+            s.role,
+            s.at.format("%Y-%m-%d %H:%M UTC")
+        )
+    };
+    match (status, latest) {
+        (SignOffStatus::Draft, _) => "draft".into(),
+        (SignOffStatus::Signed, Some(s)) => format!("signed by {}", signed(s)),
+        (SignOffStatus::Signed, None) => "signed".into(),
+        (SignOffStatus::AmendedAfterSignOff { changes }, latest) => format!(
+            "amended after sign-off (changed: {}{})",
+            changes.join(", "),
+            latest
+                .map(|s| format!("; last signed by {}", signed(s)))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+pub fn workbook(w: &WorkbookView, team: &TeamView) {
+    println!(
+        "Workbook: {}",
+        status(&w.status, w.finalised.as_ref(), team)
+    );
+    for s in &w.sections {
+        println!("{} ({})", s.title, s.id);
+        for e in &s.entries {
+            println!(
+                "  {}  {} by {} ({}), {}, {}",
+                e.id,
+                e.date,
+                member_name(team, &e.author),
+                e.role,
+                e.kind,
+                status(&e.status, e.finalised.as_ref(), team)
+            );
+            for line in e.text.lines() {
+                println!("    {line}");
+            }
+        }
+    }
+}
+
+pub fn supervisions(records: &[SupervisionView], team: &TeamView) {
+    for r in records {
+        let f = &r.fields;
+        let rag = f
+            .rag
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "no RAG".into());
+        println!(
+            "{}  {} chaired by {}, {rag}, {}",
+            r.id,
+            f.date,
+            member_name(team, &f.chair),
+            status(&r.status, r.finalised.as_ref(), team)
+        );
+        for d in &f.decisions {
+            println!("  decision: {} (because: {})", d.decision, d.reason);
+        }
+        for a in &r.amendments {
+            println!(
+                "  amended by {} at {}: {}",
+                member_name(team, &a.by),
+                a.at.format("%Y-%m-%d %H:%M UTC"),
+                a.reason
+            );
+        }
+    }
+}
+
+pub fn stages(series: &[StageSeries], case: &CaseView) {
+    for s in series {
+        let name = case
+            .people
+            .iter()
+            .find(|p| p.id == s.person)
+            .map(|p| p.name.as_str())
+            .unwrap_or(s.person.as_str());
+        println!("{name}: {}", s.problem);
+        for e in &s.history {
+            let quote = e
+                .quote
+                .as_deref()
+                .map(|q| format!(" \"{q}\""))
+                .unwrap_or_default();
+            println!("  {}  {}{quote}", e.date, e.stage);
+        }
+    }
 }
