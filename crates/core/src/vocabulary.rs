@@ -1,15 +1,10 @@
 //! The closed lists the domain uses (roles, meeting kinds, rating modes), each with the
 //! kebab-case spelling used in documents, the CLI and JSON.
 
-use crate::CoreError;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
-
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -22,21 +17,21 @@ macro_rules! vocabulary {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = CoreError;
-            fn from_str(s: &str) -> Result<Self, CoreError> {
+        impl std::str::FromStr for $name {
+            type Err = crate::CoreError;
+            fn from_str(s: &str) -> Result<Self, crate::CoreError> {
                 let wanted = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == wanted)
-                    .ok_or_else(|| CoreError::UnknownValue {
+                    .ok_or_else(|| crate::CoreError::UnknownValue {
                         what: $what,
                         value: s.chars().take(40).collect(),
                         allowed: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
@@ -45,6 +40,8 @@ macro_rules! vocabulary {
         }
     };
 }
+/// Shared with the other modules that define closed lists (e.g. `casework`).
+pub(crate) use vocabulary;
 
 vocabulary!(
     /// A person's role in the family's case.

@@ -26,45 +26,11 @@
 //! later change (made here or merged in from another copy) shows as "amended after
 //! sign-off" with what changed, and the signed version stays readable.
 
-/// A closed list with a kebab-case spelling (like `crate::vocabulary`, whose macro is
-/// private to that module).
+/// A closed list with a kebab-case spelling: the same macro as `crate::vocabulary`,
+/// under the name the casework modules use.
 macro_rules! closed_list {
-    ($(#[$doc:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = crate::CoreError;
-            fn from_str(s: &str) -> Result<Self, crate::CoreError> {
-                let wanted = s.trim().to_ascii_lowercase().replace(['_', ' '], "-");
-                $name::ALL
-                    .iter()
-                    .copied()
-                    .find(|v| v.as_str() == wanted)
-                    .ok_or_else(|| crate::CoreError::UnknownValue {
-                        what: $what,
-                        value: s.chars().take(40).collect(),
-                        allowed: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
-                    })
-            }
-        }
+    ($($list:tt)*) => {
+        crate::vocabulary::vocabulary!($($list)*);
     };
 }
 
