@@ -1,0 +1,100 @@
+//! The expected-response curve through the api: local norms from the team's own closed
+//! episodes (with the minimum-data guard), or a parameter file.
+
+mod common;
+
+use common::*;
+use hearth_api::{InitRequest, KdfParams, Workspace};
+
+fn manager(dir: &std::path::Path) -> Workspace {
+    Workspace::init(
+        dir,
+        PASS,
+        InitRequest {
+            team_name: "Norms team",
+            member_name: "Birgitte",
+            member_role: "team-manager",
+        },
+        KdfParams::fast_for_tests(),
+        clock(),
+    )
+    .unwrap()
+}
+
+/// An open case's child with own outcome ratings.
+fn rated_child(ws: &Workspace) -> (String, String) {
+    for c in ws.list_cases().unwrap() {
+        let view = ws.case(c.id.as_str()).unwrap();
+        if view.episodes.last().unwrap().status != hearth_api::core::case::EpisodeStatus::Open {
+            continue;
+        }
+        for p in view.people.iter().filter(|p| p.role.is_child()) {
+            if view
+                .ratings
+                .iter()
+                .any(|r| r.subject == p.id && r.rater == p.id && !r.versions.is_empty())
+            {
+                return (c.id.to_string(), p.id.to_string());
+            }
+        }
+    }
+    panic!("no rated child in the demo");
+}
+
+#[test]
+fn local_norms_give_a_curve_only_with_enough_closed_episodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = manager(dir.path());
+    ws.demo(40, 5).unwrap();
+    let (case, child) = rated_child(&ws);
+    let have = ws
+        .expected_response(&case, &child, None)
+        .unwrap()
+        .episodes
+        .unwrap();
+    assert!(have >= 3, "the demo has closed episodes: {have}");
+
+    // At the team's minimum exactly: a curve.
+    ws.set_etr_min_episodes(have as u32).unwrap();
+    let e = ws.expected_response(&case, &child, None).unwrap();
+    assert_eq!(e.model, "local-norms");
+    let curve = e.curve.expect("enough closed episodes for a curve");
+    assert_eq!(
+        curve.points[0].expected,
+        e.intake.unwrap(),
+        "the curve starts at the intake"
+    );
+    for p in &curve.points {
+        assert!(p.low <= p.expected && p.expected <= p.high);
+    }
+
+    // One more than there is: not enough data, said in words.
+    ws.set_etr_min_episodes(have as u32 + 1).unwrap();
+    let e = ws.expected_response(&case, &child, None).unwrap();
+    assert!(e.curve.is_none());
+    let why = e.unavailable.unwrap();
+    assert!(why.contains("not enough"), "{why}");
+}
+
+#[test]
+fn a_parameter_file_gives_the_curve_and_bad_files_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = manager(dir.path());
+    ws.demo(6, 2).unwrap();
+    let (case, child) = rated_child(&ws);
+    let measure = ws
+        .expected_response(&case, &child, None)
+        .unwrap()
+        .measure
+        .unwrap();
+    // Fictional numbers: Hearth ships no vendor coefficients.
+    let params = format!(
+        r#"{{"model": "linear-by-session", "measure": "{measure}",
+            "sessions": [{{"session": 2, "intercept": 5.0, "slope": 0.9, "sd": 3.0}}]}}"#
+    );
+    let e = ws.expected_response(&case, &child, Some(&params)).unwrap();
+    assert_eq!(e.model, "parameters");
+    assert!(e.curve.is_some(), "{:?}", e.unavailable);
+    let bad = r#"{"model": "linear-by-session", "measure": "ORS", "sessions": [{"session": 2, "intercept": 5.0, "slope": 0.9, "sd": -1}]}"#;
+    assert!(ws.expected_response(&case, &child, Some(bad)).is_err());
+}
