@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use hearth_api::ApiError;
 
 #[derive(Parser)]
@@ -148,6 +148,16 @@ pub enum Command {
     /// Stages of change per parent and problem area.
     #[command(subcommand)]
     Stage(StageCommand),
+    /// The case chronology: every event in date order (`chronology --case ID`), and
+    /// significant events entered by hand (`chronology add`).
+    Chronology(ChronologyArgs),
+    /// The consent register: consent per family member and purpose, and sharing
+    /// without consent.
+    #[command(subcommand)]
+    Consent(ConsentCommand),
+    /// Plans (goals in the family's own words, risks, the child's views) and reviews.
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// The team: roster and settings.
     #[command(subcommand)]
     Team(TeamCommand),
@@ -416,6 +426,135 @@ pub enum StageCommand {
         date: Option<String>,
     },
     /// Show each parent's history per problem area, in date order.
+    Show {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ChronologyArgs {
+    #[command(subcommand)]
+    pub command: Option<ChronologyCommand>,
+    /// The case whose chronology to show.
+    #[arg(long)]
+    pub case: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ChronologyCommand {
+    /// Add a significant event by hand; prints its id.
+    Add {
+        #[arg(long)]
+        case: String,
+        /// When it happened, YYYY-MM-DD (not in the future).
+        #[arg(long)]
+        date: String,
+        /// What happened.
+        #[arg(long)]
+        what: String,
+        /// Where the information came from (e.g. "police notification").
+        #[arg(long)]
+        source: Option<String>,
+        /// The impact on the child.
+        #[arg(long)]
+        impact: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConsentCommand {
+    /// Record consent given, refused or withdrawn by a family member for a purpose;
+    /// prints the record's id. Every change is a new record; the latest by date counts.
+    Set {
+        #[arg(long)]
+        case: String,
+        /// A family member of the case.
+        #[arg(long)]
+        person: String,
+        /// What the consent is for, in words (e.g. "share with school").
+        #[arg(long)]
+        purpose: String,
+        /// given, refused or withdrawn
+        #[arg(long)]
+        status: String,
+        /// YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Record information shared without the person's consent, with the legal basis;
+    /// prints the record's id.
+    ShareWithout {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        purpose: String,
+        /// The legal basis for sharing without consent, in words.
+        #[arg(long)]
+        basis: String,
+        /// YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Show the current status per person and purpose, the history and every share
+    /// without consent.
+    Show {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// Add a plan from a JSON file; prints its id.
+    ///
+    /// The file is a JSON object (unknown keys are refused). "goals" (at least one)
+    /// and "review_date" are required; "date" defaults to today; each goal needs its
+    /// words in "goal"; each risk needs "managed":
+    ///
+    ///   {"date": "YYYY-MM-DD",
+    ///    "goals": [{"goal": "in the family's own words", "actions": ["text"],
+    ///               "who_helps": "text", "success": "what success looks like"}],
+    ///    "risks": [{"risk": "text", "managed": "how it is managed"}],
+    ///    "child_views": "text",
+    ///    "review_date": "YYYY-MM-DD"}
+    #[command(verbatim_doc_comment)]
+    Add {
+        #[arg(long)]
+        case: String,
+        #[arg(long, value_name = "FILE")]
+        json_file: PathBuf,
+    },
+    /// Record a review of a plan from a JSON file; prints its id.
+    ///
+    /// The file is a JSON object (unknown keys are refused). "next_review" is
+    /// required; "date" defaults to today; goals are numbered as `plan show` prints
+    /// them (1 = the first); person ids from `case show`, member ids from `team show`:
+    ///
+    ///   {"date": "YYYY-MM-DD",
+    ///    "attended_people": ["<person-id>"], "attended_members": ["<member-id>"],
+    ///    "progress": [{"goal": 1, "progress": "text"}],
+    ///    "changes": "text",
+    ///    "next_review": "YYYY-MM-DD"}
+    #[command(verbatim_doc_comment)]
+    Review {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        plan: String,
+        #[arg(long, value_name = "FILE")]
+        json_file: PathBuf,
+    },
+    /// Show every plan with its reviews.
     Show {
         #[arg(long)]
         case: String,

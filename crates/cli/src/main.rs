@@ -8,6 +8,8 @@ mod passphrase;
 
 use std::process::ExitCode;
 
+use output::say;
+
 use clap::Parser;
 use hearth_api::clock::SystemClock;
 use hearth_api::{
@@ -15,8 +17,9 @@ use hearth_api::{
 };
 
 use args::{
-    CaseCommand, Cli, Command, MeetingCommand, PassphraseCommand, PersonCommand, RatingCommand,
-    StageCommand, SupervisionCommand, TeamCommand, WorkbookCommand,
+    CaseCommand, ChronologyArgs, ChronologyCommand, Cli, Command, ConsentCommand, MeetingCommand,
+    PassphraseCommand, PersonCommand, PlanCommand, RatingCommand, StageCommand, SupervisionCommand,
+    TeamCommand, WorkbookCommand,
 };
 
 fn main() -> ExitCode {
@@ -41,6 +44,10 @@ fn split_list(s: &Option<String>) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+fn read_file(path: &std::path::Path) -> Result<String, ApiError> {
+    std::fs::read_to_string(path).map_err(|e| ApiError::Io(format!("{}: {e}", path.display())))
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
@@ -70,11 +77,11 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 Box::new(SystemClock),
             )?;
             let me = ws.whoami()?;
-            println!("{}", me.member);
+            say!("{}", me.member);
         }
         Command::Case(CaseCommand::Add { family, reference }) => {
             let mut ws = open()?;
-            println!("{}", ws.add_case(&family, reference.as_deref())?);
+            say!("{}", ws.add_case(&family, reference.as_deref())?);
         }
         Command::Case(CaseCommand::List { json }) => {
             let ws = open()?;
@@ -109,7 +116,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }) => {
             let id =
                 open()?.add_person(&case, &name, &role, born.as_deref(), party.map(|p| p.0))?;
-            println!("{id}");
+            say!("{id}");
         }
         Command::Meeting(MeetingCommand::Add {
             case,
@@ -125,7 +132,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 &split_list(&present),
                 notes.as_deref().unwrap_or(""),
             )?;
-            println!("{id}");
+            say!("{id}");
         }
         Command::Rate {
             case,
@@ -155,7 +162,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             for w in &recorded.warnings {
                 eprintln!("warning: {w}");
             }
-            println!("{}", recorded.rating);
+            say!("{}", recorded.rating);
         }
         Command::Rating(RatingCommand::Correct {
             case,
@@ -195,7 +202,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
         Command::Demo { cases, seed } => {
             let n = open()?.demo(cases, seed)?;
-            println!("{n} demo cases added");
+            say!("{n} demo cases added");
         }
         Command::Backup { out, force } => {
             open()?.backup(&out, force)?;
@@ -220,7 +227,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 kind: kind.as_deref(),
                 date: date.as_deref(),
             })?;
-            println!("{id}");
+            say!("{id}");
         }
         Command::Workbook(WorkbookCommand::Edit { case, entry, text }) => {
             open()?.edit_workbook_entry(&case, &entry, &text)?;
@@ -244,7 +251,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 (Some(entry), _) => ws.finalise_workbook_entry(&case, &entry)?,
                 (None, Some(section)) => {
                     for id in ws.finalise_workbook_section(&case, &section)? {
-                        println!("{id}");
+                        say!("{id}");
                     }
                 }
                 (None, None) => ws.finalise_workbook(&case)?,
@@ -272,7 +279,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 reasons: reason,
                 json: json.as_deref(),
             })?;
-            println!("{id}");
+            say!("{id}");
         }
         Command::Supervision(SupervisionCommand::Finalise { case, record }) => {
             open()?.finalise_supervision(&case, &record)?;
@@ -302,7 +309,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 quote.as_deref(),
                 date.as_deref(),
             )?;
-            println!("{id}");
+            say!("{id}");
         }
         Command::Stage(StageCommand::Show { case, json }) => {
             let ws = open()?;
@@ -311,6 +318,92 @@ fn run(cli: Cli) -> Result<(), ApiError> {
                 output::json(&series)?;
             } else {
                 output::stages(&series, &ws.case(&case)?);
+            }
+        }
+        Command::Chronology(ChronologyArgs {
+            command:
+                Some(ChronologyCommand::Add {
+                    case,
+                    date,
+                    what,
+                    source,
+                    impact,
+                }),
+            ..
+        }) => {
+            let id = open()?.add_chronology_event(
+                &case,
+                &date,
+                &what,
+                source.as_deref(),
+                impact.as_deref(),
+            )?;
+            say!("{id}");
+        }
+        Command::Chronology(ChronologyArgs {
+            command: None,
+            case,
+            json,
+        }) => {
+            let case = case
+                .ok_or_else(|| ApiError::Refused("give the case: chronology --case ID".into()))?;
+            let ws = open()?;
+            let events = ws.chronology(&case)?;
+            if json {
+                output::json(&events)?;
+            } else {
+                output::chronology(&events);
+            }
+        }
+        Command::Consent(ConsentCommand::Set {
+            case,
+            person,
+            purpose,
+            status,
+            date,
+        }) => {
+            let id = open()?.set_consent(&case, &person, &purpose, &status, date.as_deref())?;
+            say!("{id}");
+        }
+        Command::Consent(ConsentCommand::ShareWithout {
+            case,
+            person,
+            purpose,
+            basis,
+            date,
+        }) => {
+            let id =
+                open()?.share_without_consent(&case, &person, &purpose, &basis, date.as_deref())?;
+            say!("{id}");
+        }
+        Command::Consent(ConsentCommand::Show { case, json }) => {
+            let ws = open()?;
+            let register = ws.consent(&case)?;
+            if json {
+                output::json(&register)?;
+            } else {
+                output::consent(&register, &ws.case(&case)?);
+            }
+        }
+        Command::Plan(PlanCommand::Add { case, json_file }) => {
+            let json = read_file(&json_file)?;
+            say!("{}", open()?.add_plan(&case, &json)?);
+        }
+        Command::Plan(PlanCommand::Review {
+            case,
+            plan,
+            json_file,
+        }) => {
+            let json = read_file(&json_file)?;
+            say!("{}", open()?.review_plan(&case, &plan, &json)?);
+        }
+        Command::Plan(PlanCommand::Show { case, json }) => {
+            let ws = open()?;
+            let plans = ws.plans(&case)?;
+            if json {
+                output::json(&plans)?;
+            } else {
+                output::plans(&plans, &ws.case(&case)?, &ws.team()?);
             }
         }
         Command::Team(TeamCommand::Show { json }) => {
@@ -322,7 +415,7 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             }
         }
         Command::Team(TeamCommand::AddMember { name, role }) => {
-            println!("{}", open()?.add_member(&name, &role)?);
+            say!("{}", open()?.add_member(&name, &role)?);
         }
         Command::Team(TeamCommand::MeasureOverride { file }) => {
             let json = std::fs::read_to_string(&file)

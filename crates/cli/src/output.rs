@@ -1,10 +1,30 @@
 //! Human-readable and JSON output. Only presentation: every number comes from hearth-api.
 
+/// `println!` that ends the program quietly when the reader has gone away (e.g. the
+/// output piped into `head`), instead of panicking on a broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::output::emit(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
+pub fn emit(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
+}
+
 use hearth_api::core::MemberId;
 use hearth_api::core::analytics::ReliableChange;
 use hearth_api::core::case::{CaseSummary, CaseView};
 use hearth_api::core::casework::{
-    SignOff, SignOffStatus, StageSeries, SupervisionView, WorkbookView,
+    ChronologyEvent, ConsentRegister, PlanView, SignOff, SignOffStatus, StageSeries,
+    SupervisionView, WorkbookView,
 };
 use hearth_api::core::team::TeamView;
 use hearth_api::{ApiError, CaseOutcomes, Expected};
@@ -12,7 +32,7 @@ use serde::Serialize;
 
 pub fn json<T: Serialize>(value: &T) -> Result<(), ApiError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| ApiError::Io(e.to_string()))?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -22,7 +42,7 @@ pub fn case_list(cases: &[CaseSummary]) {
             .status
             .map(|s| format!("{s:?}").to_lowercase())
             .unwrap_or_default();
-        println!(
+        say!(
             "{}  {:<24} {:<10} {:<7} {}",
             c.id,
             c.family.name,
@@ -34,16 +54,69 @@ pub fn case_list(cases: &[CaseSummary]) {
 }
 
 pub fn case_view(c: &CaseView) {
-    println!("{} ({})  {}", c.family.name, c.family.reference, c.id);
-    println!("People:");
-    for p in &c.people {
-        let born = p.born.map(|b| format!(" born {b}")).unwrap_or_default();
-        println!("  {}  {} ({}){born}", p.id, p.name, p.role);
+    let name = |id: &str| {
+        c.people
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .map(|p| p.name.as_str())
+            .unwrap_or("?")
+    };
+    say!("{} ({})  {}", c.family.name, c.family.reference, c.id);
+    for e in &c.episodes {
+        let dates = match (e.opened, e.closed) {
+            (Some(o), Some(cl)) => format!("{o} to {cl}"),
+            (Some(o), None) => format!("since {o}"),
+            _ => String::new(),
+        };
+        let status = format!("{:?}", e.status).to_lowercase();
+        say!("Episode {status} {dates}");
     }
-    println!("Meetings:");
+    say!("People:");
+    for p in &c.people {
+        let born = p.born.map(|b| format!(", born {b}")).unwrap_or_default();
+        let party = if p.party { ", party" } else { "" };
+        say!("  {}  {} ({}{born}{party})", p.id, p.name, p.role);
+    }
+    say!("Meetings:");
     for m in &c.meetings {
-        let n = c.ratings.iter().filter(|r| r.meeting == m.id).count();
-        println!("  {}  {} {} ({n} ratings)", m.id, m.date, m.kind);
+        let present: Vec<&str> = m.present.iter().map(|p| name(p.as_str())).collect();
+        let present = if present.is_empty() {
+            String::new()
+        } else {
+            format!(" with {}", present.join(", "))
+        };
+        say!("  {}  {} {}{present}", m.id, m.date, m.kind);
+        for r in c.ratings.iter().filter(|r| r.meeting == m.id) {
+            let by = if r.rater == r.subject {
+                String::new()
+            } else {
+                format!(" by {}", name(r.rater.as_str()))
+            };
+            let what = match (r.current_items(), &r.not_given) {
+                (Some(items), _) => {
+                    let items: Vec<String> = items.iter().map(|t| t.to_string()).collect();
+                    let corrected = if r.versions.len() > 1 {
+                        ", corrected"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{} = {} ({}{corrected})",
+                        items.join(" "),
+                        r.current_total().unwrap_or_default(),
+                        r.mode
+                    )
+                }
+                (None, Some(reason)) => format!("not given: {reason}"),
+                (None, None) => String::new(),
+            };
+            say!(
+                "      {} {}{by}: {what}   [{}]",
+                r.measure,
+                name(r.subject.as_str()),
+                r.id
+            );
+        }
     }
 }
 
@@ -57,9 +130,9 @@ pub fn outcomes(o: &CaseOutcomes, case: &CaseView) {
             .unwrap_or_else(|| id.to_string())
     };
     for subject in &o.outcomes.subjects {
-        println!("{}", name(subject.person.as_str()));
+        say!("{}", name(subject.person.as_str()));
         if subject.series.is_empty() {
-            println!("  no ratings yet");
+            say!("  no ratings yet");
         }
         for s in &subject.series {
             let rater = if s.rater == subject.person {
@@ -88,7 +161,7 @@ pub fn outcomes(o: &CaseOutcomes, case: &CaseView) {
             } else {
                 format!("  [{}]", flags.join(", "))
             };
-            println!(
+            say!(
                 "  {:<6} by {:<32} {} ratings, {} -> {} ({:+.1}){cutoff}{change}{significant}{flags}",
                 s.measure,
                 rater,
@@ -104,32 +177,35 @@ pub fn outcomes(o: &CaseOutcomes, case: &CaseView) {
 pub fn expected(e: &Expected) {
     match (&e.curve, &e.unavailable) {
         (Some(curve), _) => {
-            println!(
+            say!(
                 "Expected {} from an intake of {} ({}):",
                 e.measure.as_deref().unwrap_or(""),
                 e.intake.map(|t| t.to_string()).unwrap_or_default(),
                 e.model
             );
             for p in &curve.points {
-                println!(
+                say!(
                     "  session {:>2}: {} ({} to {})",
-                    p.session, p.expected, p.low, p.high
+                    p.session,
+                    p.expected,
+                    p.low,
+                    p.high
                 );
             }
         }
-        (None, Some(why)) => println!("No expected-response curve: {why}"),
-        (None, None) => println!("No expected-response curve."),
+        (None, Some(why)) => say!("No expected-response curve: {why}"),
+        (None, None) => say!("No expected-response curve."),
     }
 }
 
 pub fn team(t: &TeamView) {
-    println!("{}  {}", t.name, t.id);
+    say!("{}  {}", t.name, t.id);
     for m in &t.members {
         let active = if m.active { "" } else { " (inactive)" };
-        println!("  {}  {} ({}){active}", m.id, m.name, m.role);
+        say!("  {}  {} ({}){active}", m.id, m.name, m.role);
     }
-    println!("Measure overrides: {}", t.settings.measure_overrides.len());
-    println!(
+    say!("Measure overrides: {}", t.settings.measure_overrides.len());
+    say!(
         "Closed episodes needed for local norms: {}",
         t.settings.etr_min_episodes
     );
@@ -167,14 +243,14 @@ fn status(status: &SignOffStatus, latest: Option<&SignOff>, team: &TeamView) -> 
 }
 
 pub fn workbook(w: &WorkbookView, team: &TeamView) {
-    println!(
+    say!(
         "Workbook: {}",
         status(&w.status, w.finalised.as_ref(), team)
     );
     for s in &w.sections {
-        println!("{} ({})", s.title, s.id);
+        say!("{} ({})", s.title, s.id);
         for e in &s.entries {
-            println!(
+            say!(
                 "  {}  {} by {} ({}), {}, {}",
                 e.id,
                 e.date,
@@ -184,7 +260,7 @@ pub fn workbook(w: &WorkbookView, team: &TeamView) {
                 status(&e.status, e.finalised.as_ref(), team)
             );
             for line in e.text.lines() {
-                println!("    {line}");
+                say!("    {line}");
             }
         }
     }
@@ -197,7 +273,7 @@ pub fn supervisions(records: &[SupervisionView], team: &TeamView) {
             .rag
             .map(|r| r.to_string())
             .unwrap_or_else(|| "no RAG".into());
-        println!(
+        say!(
             "{}  {} chaired by {}, {rag}, {}",
             r.id,
             f.date,
@@ -205,10 +281,10 @@ pub fn supervisions(records: &[SupervisionView], team: &TeamView) {
             status(&r.status, r.finalised.as_ref(), team)
         );
         for d in &f.decisions {
-            println!("  decision: {} (because: {})", d.decision, d.reason);
+            say!("  decision: {} (because: {})", d.decision, d.reason);
         }
         for a in &r.amendments {
-            println!(
+            say!(
                 "  amended by {} at {}: {}",
                 member_name(team, &a.by),
                 a.at.format("%Y-%m-%d %H:%M UTC"),
@@ -226,14 +302,123 @@ pub fn stages(series: &[StageSeries], case: &CaseView) {
             .find(|p| p.id == s.person)
             .map(|p| p.name.as_str())
             .unwrap_or(s.person.as_str());
-        println!("{name}: {}", s.problem);
+        say!("{name}: {}", s.problem);
         for e in &s.history {
             let quote = e
                 .quote
                 .as_deref()
                 .map(|q| format!(" \"{q}\""))
                 .unwrap_or_default();
-            println!("  {}  {}{quote}", e.date, e.stage);
+            say!("  {}  {}{quote}", e.date, e.stage);
+        }
+    }
+}
+
+pub fn chronology(events: &[ChronologyEvent]) {
+    for e in events {
+        say!("{}  {:<22} {}", e.date, e.source, e.summary);
+        if let Some(s) = &e.information_source {
+            say!("    source: {s}");
+        }
+        if let Some(i) = &e.impact {
+            say!("    impact on the child: {i}");
+        }
+    }
+}
+
+pub fn consent(register: &ConsentRegister, case: &CaseView) {
+    let name = |id: &hearth_api::core::PersonId| {
+        case.people
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    say!("Current:");
+    for c in &register.current {
+        say!(
+            "  {:<20} {:<30} {} since {}",
+            name(&c.person),
+            c.purpose,
+            c.status,
+            c.date
+        );
+    }
+    say!("History:");
+    for r in &register.history {
+        say!(
+            "  {}  {:<20} {:<30} {}",
+            r.date,
+            name(&r.person),
+            r.purpose,
+            r.status
+        );
+    }
+    if !register.shared_without_consent.is_empty() {
+        say!("Shared without consent:");
+        for s in &register.shared_without_consent {
+            say!(
+                "  {}  {:<20} {:<30} legal basis: {}",
+                s.date,
+                name(&s.person),
+                s.purpose,
+                s.basis
+            );
+        }
+    }
+}
+
+pub fn plans(plans: &[PlanView], case: &CaseView, team: &TeamView) {
+    let name = |id: &hearth_api::core::PersonId| {
+        case.people
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    for p in plans {
+        let f = &p.fields;
+        say!(
+            "{}  plan of {}, next review {}",
+            p.id,
+            f.date,
+            p.next_review
+        );
+        for (i, g) in f.goals.iter().enumerate() {
+            say!("  goal {}: {}", i + 1, g.goal);
+            for a in &g.actions {
+                say!("    action: {a}");
+            }
+            if !g.who_helps.is_empty() {
+                say!("    who helps: {}", g.who_helps);
+            }
+            if !g.success.is_empty() {
+                say!("    success looks like: {}", g.success);
+            }
+        }
+        for r in &f.risks {
+            say!("  risk: {} (managed by: {})", r.risk, r.managed);
+        }
+        if !f.child_views.is_empty() {
+            say!("  child's views: {}", f.child_views);
+        }
+        for r in &p.reviews {
+            let rf = &r.fields;
+            let mut who: Vec<String> = rf.attended_people.iter().map(name).collect();
+            who.extend(rf.attended_members.iter().map(|m| member_name(team, m)));
+            say!(
+                "  review {}  {}: attended {}",
+                r.id,
+                rf.date,
+                who.join(", ")
+            );
+            for g in &rf.progress {
+                say!("    goal {}: {}", g.goal, g.progress);
+            }
+            if !rf.changes.is_empty() {
+                say!("    changes: {}", rf.changes);
+            }
+            say!("    next review {}", rf.next_review);
         }
     }
 }

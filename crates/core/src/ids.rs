@@ -81,3 +81,19 @@ id_type!(
     /// One dated stage-of-change observation inside one case.
     StageEntryId
 );
+id_type!(
+    /// A significant event entered by hand in a case's chronology.
+    ChronologyEventId
+);
+id_type!(
+    /// One dated consent record (a status change, or a share without consent).
+    ConsentRecordId
+);
+id_type!(
+    /// A plan inside one case.
+    PlanId
+);
+id_type!(
+    /// A review of a plan.
+    PlanReviewId
+);

@@ -10,6 +10,9 @@
 //! - a team manager or business support adds and edits (minutes) case supervision
 //!   records; only a team manager finalises one, or amends one once finalised;
 //! - a team manager signs off a closing summary;
+//! - practitioners add events to the chronology, record consent (given, refused,
+//!   withdrawn) and sharing without consent (with its legal basis), and add and
+//!   review plans;
 //! - a member no longer active on the roster may do none of these.
 
 use serde::{Deserialize, Serialize};
@@ -31,6 +34,11 @@ pub enum Action {
     FinaliseSupervision,
     SetStageOfChange,
     SignClosingSummary,
+    AddChronologyEvent,
+    RecordConsent,
+    ShareWithoutConsent,
+    AddPlan,
+    ReviewPlan,
 }
 
 const PRACTITIONERS: &[MemberRole] = &[
@@ -66,6 +74,11 @@ impl Action {
         Action::FinaliseSupervision,
         Action::SetStageOfChange,
         Action::SignClosingSummary,
+        Action::AddChronologyEvent,
+        Action::RecordConsent,
+        Action::ShareWithoutConsent,
+        Action::AddPlan,
+        Action::ReviewPlan,
     ];
 
     fn rule(self) -> Rule {
@@ -112,6 +125,19 @@ impl Action {
                 PRACTITIONERS,
             ),
             Action::SignClosingSummary => ("sign off a closing summary", "a team manager", MANAGER),
+            Action::AddChronologyEvent => (
+                "add an event to the chronology",
+                PRACTITIONERS_TEXT,
+                PRACTITIONERS,
+            ),
+            Action::RecordConsent => ("record consent", PRACTITIONERS_TEXT, PRACTITIONERS),
+            Action::ShareWithoutConsent => (
+                "record sharing without consent",
+                PRACTITIONERS_TEXT,
+                PRACTITIONERS,
+            ),
+            Action::AddPlan => ("add a plan", PRACTITIONERS_TEXT, PRACTITIONERS),
+            Action::ReviewPlan => ("record a plan review", PRACTITIONERS_TEXT, PRACTITIONERS),
         };
         Rule { what, who, roles }
     }
@@ -195,7 +221,12 @@ mod tests {
             Action::WriteWorkbookEntry
             | Action::EditOwnEntry
             | Action::FinaliseOwnEntry
-            | Action::SetStageOfChange => &[
+            | Action::SetStageOfChange
+            | Action::AddChronologyEvent
+            | Action::RecordConsent
+            | Action::ShareWithoutConsent
+            | Action::AddPlan
+            | Action::ReviewPlan => &[
                 SocialWorker,
                 TeamManager,
                 DomesticAbusePractitioner,

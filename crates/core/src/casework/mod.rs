@@ -1,5 +1,6 @@
-//! Family Safeguarding casework (seed 003): the workbook, case supervision records and
-//! stages of change, kept in the case document beside people, meetings and ratings.
+//! Family Safeguarding casework (seed 003): the workbook, case supervision records,
+//! stages of change, the chronology, the consent register and plans, kept in the case
+//! document beside people, meetings and ratings.
 //!
 //! Schema additions (each top-level map is created on first write: older documents
 //! lack them and read as empty):
@@ -17,7 +18,21 @@
 //!                                       rag?, added_by, added_at,
 //!                                       signoffs: [sign-off],
 //!                                       amendments: [ { by, at: ms, reason } ] } },
-//!   stages: { <stage-entry-id>: { person, problem, stage, date, quote?, by, added_at } } }
+//!   stages: { <stage-entry-id>: { person, problem, stage, date, quote?, by, added_at } },
+//!   chronology: { <event-id>: { date, what: text, source?, impact: text, by, added_at } },
+//!   consent: { <consent-id>: { kind: "status" | "shared-without-consent", person, purpose,
+//!                              status?: given|refused|withdrawn, basis?: text, date,
+//!                              by, added_at } },
+//!   plans: { <plan-id>: { date, review_date, child_views: text,
+//!                         goals: [ { goal: text, actions: [str], who_helps: text,
+//!                                    success: text } ],
+//!                         risks: [ { risk: text, managed: text } ], by, added_at,
+//!                         reviews: { <review-id>: { date, attended_people: [person-id],
+//!                                                   attended_members: [member-id],
+//!                                                   progress: [ { goal: int (1 = first),
+//!                                                                 progress: text } ],
+//!                                                   changes: text, next_review,
+//!                                                   by, added_at } } } } }
 //! sign-off = { by: member-id, role, at: ms, hash: hex SHA-256, content: canonical JSON }
 //! ```
 //! Who may do what is decided in [`crate::permissions`]; every edit asks it first,
@@ -34,11 +49,20 @@ macro_rules! closed_list {
     };
 }
 
+mod chronology;
+mod consent;
+mod plans;
 mod signoff;
 mod stages;
 mod supervision;
 mod workbook;
 
+pub use chronology::{ChronologyEvent, ChronologySource, NewChronologyEvent};
+pub use consent::{
+    ConsentRecord, ConsentRegister, ConsentStatus, CurrentConsent, NewConsent,
+    NewShareWithoutConsent, SharedWithoutConsent, purpose_key,
+};
+pub use plans::{Goal, GoalProgress, PlanFields, PlanReviewView, PlanView, ReviewFields, Risk};
 pub use signoff::{SignOff, SignOffStatus, canonical, sha256_hex};
 pub use stages::{NewStage, ProblemArea, Stage, StageEntry, StageSeries};
 pub use supervision::{Amendment, Decision, Rag, SupervisionFields, SupervisionView};
