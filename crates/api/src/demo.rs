@@ -28,6 +28,7 @@ impl Workspace {
             today: self.clock.today(),
             now: self.clock.now(),
             allocated_to: self.member.clone(),
+            team: Some(self.team.view()?),
         };
         let docs = generate(&mut rng, &options, &self.measures, &self.actor)?;
         let mut batch = Vec::with_capacity(docs.len());

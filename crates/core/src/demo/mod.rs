@@ -8,6 +8,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 
+mod casework;
+
 use crate::case::{CaseDoc, NewCase, NewMeeting, NewPerson, NewRating, RatingGiven};
 use crate::measures::MeasureSet;
 use crate::{
@@ -126,6 +128,9 @@ pub struct DemoOptions {
     pub today: NaiveDate,
     pub now: DateTime<Utc>,
     pub allocated_to: MemberId,
+    /// The roster, when the demo should also write casework (workbook, stages, plan,
+    /// chronology) as `allocated_to`; skipped when that member's role may not.
+    pub team: Option<crate::team::TeamView>,
 }
 
 fn id16(rng: &mut impl Rng) -> [u8; 16] {
@@ -196,13 +201,15 @@ fn generate_case(
 
     // Family: 1-3 children across the age bands, one or two parents, sometimes a teacher.
     let mut children = Vec::new();
+    let mut child_names = Vec::new();
     for _ in 0..rng.random_range(1..=3) {
         let age_days = rng.random_range(2 * 365..17 * 365);
         let born = opened - Duration::days(age_days);
+        let name = format!("{} {surname}", pick(rng, CHILD_NAMES));
         let id = doc.add_person(
             NewPerson {
                 id: PersonId::from_random(id16(rng)),
-                name: format!("{} {surname}", pick(rng, CHILD_NAMES)),
+                name: name.clone(),
                 role: PersonRole::Child,
                 born: Some(born),
                 party: None,
@@ -210,22 +217,27 @@ fn generate_case(
             o.today,
             at(opened),
         )?;
+        child_names.push((id.clone(), born, name));
         children.push((id, born));
     }
     let mut parents = Vec::new();
+    let mut parent_names = Vec::new();
     for _ in 0..rng.random_range(1..=2) {
         let born = opened - Duration::days(rng.random_range(24 * 365..50 * 365));
-        parents.push(doc.add_person(
+        let name = format!("{} {surname}", pick(rng, ADULT_NAMES));
+        let id = doc.add_person(
             NewPerson {
                 id: PersonId::from_random(id16(rng)),
-                name: format!("{} {surname}", pick(rng, ADULT_NAMES)),
+                name: name.clone(),
                 role: PersonRole::Parent,
                 born: Some(born),
                 party: None,
             },
             o.today,
             at(opened),
-        )?);
+        )?;
+        parent_names.push((id.clone(), name));
+        parents.push(id);
     }
     let teacher = if rng.random_bool(0.5) {
         Some(doc.add_person(
@@ -380,6 +392,20 @@ fn generate_case(
         }
         session += 1.0;
         date += Duration::days(rng.random_range(14..36));
+    }
+    if let Some(team) = &o.team {
+        let may_write = team.member(&o.allocated_to).is_some_and(|m| {
+            crate::permissions::check(crate::permissions::Action::WriteWorkbookEntry, m).is_ok()
+        });
+        if may_write {
+            let family = casework::Family {
+                children: &child_names,
+                parents: &parent_names,
+                opened,
+                last_day,
+            };
+            casework::add_casework(&mut doc, rng, &family, team, &o.allocated_to, o.today, &at)?;
+        }
     }
     if closes {
         doc.close_episode(
