@@ -21,14 +21,19 @@ fn manager(dir: &std::path::Path) -> Workspace {
     .unwrap()
 }
 
-/// An open case's child with own outcome ratings.
-fn rated_child(ws: &Workspace) -> (String, String) {
+/// An open case's parent with own outcome ratings (parents rate themselves with the
+/// ORS at every meeting, so closed demo episodes give plenty of ORS norms).
+fn rated_parent(ws: &Workspace) -> (String, String) {
     for c in ws.list_cases().unwrap() {
         let view = ws.case(c.id.as_str()).unwrap();
         if view.episodes.last().unwrap().status != hearth_api::core::case::EpisodeStatus::Open {
             continue;
         }
-        for p in view.people.iter().filter(|p| p.role.is_child()) {
+        for p in view
+            .people
+            .iter()
+            .filter(|p| p.role == hearth_api::core::PersonRole::Parent)
+        {
             if view
                 .ratings
                 .iter()
@@ -38,7 +43,7 @@ fn rated_child(ws: &Workspace) -> (String, String) {
             }
         }
     }
-    panic!("no rated child in the demo");
+    panic!("no rated parent in the demo");
 }
 
 #[test]
@@ -46,9 +51,9 @@ fn local_norms_give_a_curve_only_with_enough_closed_episodes() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = manager(dir.path());
     ws.demo(40, 5).unwrap();
-    let (case, child) = rated_child(&ws);
+    let (case, parent) = rated_parent(&ws);
     let have = ws
-        .expected_response(&case, &child, None)
+        .expected_response(&case, &parent, None)
         .unwrap()
         .episodes
         .unwrap();
@@ -56,7 +61,7 @@ fn local_norms_give_a_curve_only_with_enough_closed_episodes() {
 
     // At the team's minimum exactly: a curve.
     ws.set_etr_min_episodes(have as u32).unwrap();
-    let e = ws.expected_response(&case, &child, None).unwrap();
+    let e = ws.expected_response(&case, &parent, None).unwrap();
     assert_eq!(e.model, "local-norms");
     let curve = e.curve.expect("enough closed episodes for a curve");
     assert_eq!(
@@ -70,7 +75,7 @@ fn local_norms_give_a_curve_only_with_enough_closed_episodes() {
 
     // One more than there is: not enough data, said in words.
     ws.set_etr_min_episodes(have as u32 + 1).unwrap();
-    let e = ws.expected_response(&case, &child, None).unwrap();
+    let e = ws.expected_response(&case, &parent, None).unwrap();
     assert!(e.curve.is_none());
     let why = e.unavailable.unwrap();
     assert!(why.contains("not enough"), "{why}");
@@ -81,9 +86,9 @@ fn a_parameter_file_gives_the_curve_and_bad_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = manager(dir.path());
     ws.demo(6, 2).unwrap();
-    let (case, child) = rated_child(&ws);
+    let (case, parent) = rated_parent(&ws);
     let measure = ws
-        .expected_response(&case, &child, None)
+        .expected_response(&case, &parent, None)
         .unwrap()
         .measure
         .unwrap();
@@ -92,9 +97,9 @@ fn a_parameter_file_gives_the_curve_and_bad_files_are_refused() {
         r#"{{"model": "linear-by-session", "measure": "{measure}",
             "sessions": [{{"session": 2, "intercept": 5.0, "slope": 0.9, "sd": 3.0}}]}}"#
     );
-    let e = ws.expected_response(&case, &child, Some(&params)).unwrap();
+    let e = ws.expected_response(&case, &parent, Some(&params)).unwrap();
     assert_eq!(e.model, "parameters");
     assert!(e.curve.is_some(), "{:?}", e.unavailable);
     let bad = r#"{"model": "linear-by-session", "measure": "ORS", "sessions": [{"session": 2, "intercept": 5.0, "slope": 0.9, "sd": -1}]}"#;
-    assert!(ws.expected_response(&case, &child, Some(bad)).is_err());
+    assert!(ws.expected_response(&case, &parent, Some(bad)).is_err());
 }
