@@ -158,6 +158,38 @@ pub enum Command {
     /// Plans (goals in the family's own words, risks, the child's views) and reviews.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Prompts against drift (first contact, plan reviews, long-open cases, scales not
+    /// used) for every open case, or one. Prompts inform; they never block anything.
+    Prompts {
+        /// Only this case.
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who changed a case and when: every change, oldest first, with its action and
+    /// the member whose device made it.
+    History {
+        #[arg(long)]
+        case: String,
+        /// Only the changes that touched this record (a person, meeting, rating, plan,
+        /// review, supervision record, ... by its id).
+        #[arg(long, value_name = "ID")]
+        record: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Closure: the team manager's decision to close the current episode.
+    #[command(subcommand)]
+    Close(CloseCommand),
+    /// The closing summary of the current episode: written by the worker, signed off
+    /// by a team manager (which closes the episode).
+    #[command(subcommand)]
+    ClosingSummary(ClosingSummaryCommand),
+    /// Closure letters to the family and to each child, drafted from the closing
+    /// summary.
+    #[command(subcommand)]
+    Letters(LettersCommand),
     /// The team: roster and settings.
     #[command(subcommand)]
     Team(TeamCommand),
@@ -201,6 +233,109 @@ pub enum CaseCommand {
         case: String,
         #[arg(long)]
         date: String,
+    },
+    /// Put a case on the waiting list: a new case (--family, prints its id), or a
+    /// re-referral of a closed case (--case) onto the waiting list.
+    Waiting {
+        #[arg(long, required_unless_present = "case")]
+        family: Option<String>,
+        #[arg(long = "ref", conflicts_with = "case")]
+        reference: Option<String>,
+        /// A closed case referred again.
+        #[arg(long, conflicts_with = "family")]
+        case: Option<String>,
+        /// The referral date, YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Open the case waiting on the waiting list.
+    Open {
+        #[arg(long)]
+        case: String,
+        /// YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CloseCommand {
+    /// Record the decision to close the current episode (a team manager only). The
+    /// episode stays open until the closing summary is signed off. The reason may not
+    /// rest on the rating scales: the ORS measures well-being, not risk.
+    Decide {
+        #[arg(long)]
+        case: String,
+        /// The date of the decision, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ClosingSummaryCommand {
+    /// Write the closing summary of the current episode from a JSON file, or replace
+    /// it while it is not signed off (only what changed is written). Needs the closure
+    /// decision first. Takes the episode's FIT outcome numbers as they are now.
+    ///
+    /// The file is a JSON object (unknown keys are refused). "what_changed" is
+    /// required; an empty or missing "reason" means the decision's reason; plan goals
+    /// are numbered as `plan show` prints them (1 = the first):
+    ///
+    ///   {"reason": "why the case closes (not the scores)",
+    ///    "what_changed": "what changed for the child and family",
+    ///    "goals_achieved": "text",
+    ///    "plan_goals": [{"plan": "<plan-id>", "goal": 1}],
+    ///    "sustainability_plan": "text", "signposting": "text",
+    ///    "child_views": "text", "family_views": "text"}
+    #[command(verbatim_doc_comment)]
+    Write {
+        #[arg(long)]
+        case: String,
+        #[arg(long, value_name = "FILE")]
+        json_file: PathBuf,
+    },
+    /// Show the closure decision and closing summary, with the FIT numbers as written
+    /// and as they are now, and the sign-off status.
+    Show {
+        #[arg(long)]
+        case: String,
+        /// An earlier episode (default: the current one).
+        #[arg(long)]
+        episode: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sign off the closing summary (a team manager only); this closes the episode
+    /// on today's date.
+    Sign {
+        #[arg(long)]
+        case: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LettersCommand {
+    /// Draft the closure letters from the closing summary: the family's letter, then
+    /// each child's. Drafts only: edit them, then save them with `letters save`.
+    Draft {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Save the edited text of the family's letter, or of a child's (--child).
+    Save {
+        #[arg(long)]
+        case: String,
+        /// The child's person id (default: the family's letter).
+        #[arg(long)]
+        child: Option<String>,
+        /// A text file with the letter.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
     },
 }
 
@@ -298,6 +433,30 @@ pub enum TeamCommand {
     },
     /// Closed episodes needed before local expected-response norms are shown.
     NormsMinimum { value: u32 },
+    /// The thresholds of the drift prompts (team managers only); options not given
+    /// keep their current value. Prompts never block anything.
+    Drift {
+        /// First contact due within this many days of opening (default 5).
+        #[arg(long, value_name = "N")]
+        first_contact_days: Option<u32>,
+        /// Plan reviews every MIN to MAX weeks (default 6,12): a note past MIN, a
+        /// prompt past MAX.
+        #[arg(long, value_name = "MIN,MAX")]
+        review_weeks: Option<String>,
+        /// Months open before a recorded reason is needed (default 9).
+        #[arg(long, value_name = "N")]
+        reason_months: Option<u32>,
+        /// Months a reason (a case supervision decision) counts for (default 3).
+        #[arg(long, value_name = "N")]
+        reason_valid_months: Option<u32>,
+        /// Months open before a reflective review (case supervision) is needed, and
+        /// how recent it must be (default 12).
+        #[arg(long, value_name = "N")]
+        reflective_review_months: Option<u32>,
+        /// Meetings in a row without ORS/SRS before a prompt (default 2).
+        #[arg(long, value_name = "N")]
+        unrated_meetings: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -17,9 +17,9 @@ use hearth_api::{
 };
 
 use args::{
-    CaseCommand, ChronologyArgs, ChronologyCommand, Cli, Command, ConsentCommand, MeetingCommand,
-    PassphraseCommand, PersonCommand, PlanCommand, RatingCommand, StageCommand, SupervisionCommand,
-    TeamCommand, WorkbookCommand,
+    CaseCommand, ChronologyArgs, ChronologyCommand, Cli, CloseCommand, ClosingSummaryCommand,
+    Command, ConsentCommand, LettersCommand, MeetingCommand, PassphraseCommand, PersonCommand,
+    PlanCommand, RatingCommand, StageCommand, SupervisionCommand, TeamCommand, WorkbookCommand,
 };
 
 fn main() -> ExitCode {
@@ -48,6 +48,19 @@ fn split_list(s: &Option<String>) -> Vec<String> {
 
 fn read_file(path: &std::path::Path) -> Result<String, ApiError> {
     std::fs::read_to_string(path).map_err(|e| ApiError::Io(format!("{}: {e}", path.display())))
+}
+
+/// `MIN,MAX` weeks, e.g. `6,12`.
+fn parse_weeks(s: &str) -> Result<(u32, u32), ApiError> {
+    let bad = || {
+        ApiError::Refused(format!(
+            "--review-weeks wants MIN,MAX (e.g. 6,12), not {s:?}"
+        ))
+    };
+    let (min, max) = s.split_once(',').ok_or_else(bad)?;
+    let min = min.trim().parse().map_err(|_| bad())?;
+    let max = max.trim().parse().map_err(|_| bad())?;
+    Ok((min, max))
 }
 
 fn run(cli: Cli) -> Result<(), ApiError> {
@@ -106,6 +119,69 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         }
         Command::Case(CaseCommand::Reopen { case, date }) => {
             open()?.reopen_case(&case, &date)?;
+        }
+        Command::Case(CaseCommand::Waiting {
+            family,
+            reference,
+            case,
+            date,
+        }) => {
+            let mut ws = open()?;
+            match (case, family) {
+                (Some(case), _) => {
+                    let date = date.ok_or_else(|| {
+                        ApiError::Refused("give the referral date: --date YYYY-MM-DD".into())
+                    })?;
+                    ws.refer_to_waiting_list(&case, &date)?;
+                }
+                (None, Some(family)) => {
+                    let id = ws.add_waiting_case(&family, reference.as_deref(), date.as_deref())?;
+                    say!("{id}");
+                }
+                (None, None) => {
+                    return Err(ApiError::Refused(
+                        "give --family NAME for a new case or --case ID for a re-referral".into(),
+                    ));
+                }
+            }
+        }
+        Command::Case(CaseCommand::Open { case, date }) => {
+            open()?.open_from_waiting_list(&case, &date)?;
+        }
+        Command::Close(CloseCommand::Decide { case, date, reason }) => {
+            open()?.decide_closure(&case, &date, &reason)?;
+        }
+        Command::ClosingSummary(ClosingSummaryCommand::Write { case, json_file }) => {
+            let json = read_file(&json_file)?;
+            open()?.write_closing_summary(&case, &json)?;
+        }
+        Command::ClosingSummary(ClosingSummaryCommand::Show {
+            case,
+            episode,
+            json,
+        }) => {
+            let ws = open()?;
+            let closure = ws.closure(&case, episode.as_deref())?;
+            if json {
+                output::json(&closure)?;
+            } else {
+                output::closure(&closure, &ws.case(&case)?, &ws.team()?);
+            }
+        }
+        Command::ClosingSummary(ClosingSummaryCommand::Sign { case }) => {
+            open()?.sign_closing_summary(&case)?;
+        }
+        Command::Letters(LettersCommand::Draft { case, json }) => {
+            let letters = open()?.draft_closure_letters(&case)?;
+            if json {
+                output::json(&letters)?;
+            } else {
+                output::letters(&letters);
+            }
+        }
+        Command::Letters(LettersCommand::Save { case, child, file }) => {
+            let text = read_file(&file)?;
+            open()?.save_closure_letter(&case, child.as_deref(), &text)?;
         }
         Command::Person(PersonCommand::Add {
             case,
@@ -405,6 +481,58 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             } else {
                 output::plans(&plans, &ws.case(&case)?, &ws.team()?);
             }
+        }
+        Command::Prompts { case, json } => {
+            let ws = open()?;
+            let prompts = match case {
+                Some(case) => ws.case_prompts(&case)?,
+                None => ws.prompts()?,
+            };
+            if json {
+                output::json(&prompts)?;
+            } else {
+                output::prompts(&prompts, &ws.list_cases()?);
+            }
+        }
+        Command::History { case, record, json } => {
+            let entries = open()?.history(&case, record.as_deref())?;
+            if json {
+                output::json(&entries)?;
+            } else {
+                output::history(&entries);
+            }
+        }
+        Command::Team(TeamCommand::Drift {
+            first_contact_days,
+            review_weeks,
+            reason_months,
+            reason_valid_months,
+            reflective_review_months,
+            unrated_meetings,
+        }) => {
+            let mut ws = open()?;
+            let mut drift = ws.team()?.settings.drift;
+            if let Some(v) = first_contact_days {
+                drift.first_contact_days = v;
+            }
+            if let Some(w) = review_weeks {
+                let (min, max) = parse_weeks(&w)?;
+                drift.review_min_weeks = min;
+                drift.review_max_weeks = max;
+            }
+            if let Some(v) = reason_months {
+                drift.reason_after_months = v;
+            }
+            if let Some(v) = reason_valid_months {
+                drift.reason_valid_months = v;
+            }
+            if let Some(v) = reflective_review_months {
+                drift.reflective_review_months = v;
+            }
+            if let Some(v) = unrated_meetings {
+                drift.unrated_meetings = v;
+            }
+            ws.set_drift_settings(&drift)?;
         }
         Command::Team(TeamCommand::Show { json }) => {
             let team = open()?.team()?;

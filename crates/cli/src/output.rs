@@ -21,11 +21,13 @@ pub fn emit(line: std::fmt::Arguments<'_>) {
 
 use hearth_api::core::MemberId;
 use hearth_api::core::analytics::ReliableChange;
-use hearth_api::core::case::{CaseSummary, CaseView};
+use hearth_api::core::case::{CaseSummary, CaseView, EpisodeStatus};
 use hearth_api::core::casework::{
-    ChronologyEvent, ConsentRegister, PlanView, SignOff, SignOffStatus, StageSeries,
-    SupervisionView, WorkbookView,
+    ChronologyEvent, ClosureLetters, ClosureView, ConsentRegister, OutcomeLine, PlanView, SignOff,
+    SignOffStatus, StageSeries, SupervisionView, WorkbookView,
 };
+use hearth_api::core::history::HistoryEntry;
+use hearth_api::core::prompts::{Prompt, PromptLevel};
 use hearth_api::core::team::TeamView;
 use hearth_api::{ApiError, CaseOutcomes, Expected};
 use serde::Serialize;
@@ -209,6 +211,63 @@ pub fn team(t: &TeamView) {
         "Closed episodes needed for local norms: {}",
         t.settings.etr_min_episodes
     );
+    let d = &t.settings.drift;
+    say!(
+        "Drift prompts: first contact within {} days; reviews every {}-{} weeks; \
+         a reason past {} months (counts {} months); a reflective review past {} months; \
+         ORS/SRS missing at {} meetings in a row",
+        d.first_contact_days,
+        d.review_min_weeks,
+        d.review_max_weeks,
+        d.reason_after_months,
+        d.reason_valid_months,
+        d.reflective_review_months,
+        d.unrated_meetings
+    );
+}
+
+/// Prompts grouped by case, with the family's name from the caseload list.
+pub fn prompts(prompts: &[Prompt], cases: &[CaseSummary]) {
+    if prompts.is_empty() {
+        say!("No prompts.");
+        return;
+    }
+    let mut last = None;
+    for p in prompts {
+        if last != Some(&p.case) {
+            let family = cases
+                .iter()
+                .find(|c| c.id == p.case)
+                .map(|c| c.family.name.as_str())
+                .unwrap_or("?");
+            say!("{family}  {}", p.case);
+            last = Some(&p.case);
+        }
+        let level = match p.level {
+            PromptLevel::Note => "note",
+            PromptLevel::Prompt => "prompt",
+        };
+        say!(
+            "  {level:<6} {:<20} since {}  {}",
+            p.kind,
+            p.since,
+            p.message
+        );
+    }
+}
+
+pub fn history(entries: &[HistoryEntry]) {
+    for e in entries {
+        let who = match &e.member_name {
+            Some(name) => name.clone(),
+            None => format!("unknown device {}", e.device),
+        };
+        say!(
+            "{}  {:<24} {who}",
+            e.at.format("%Y-%m-%d %H:%M:%S UTC"),
+            e.action
+        );
+    }
 }
 
 /// A member's name from the roster, or their id when they are not on it.
@@ -420,5 +479,117 @@ pub fn plans(plans: &[PlanView], case: &CaseView, team: &TeamView) {
             }
             say!("    next review {}", rf.next_review);
         }
+    }
+}
+
+fn outcome_lines(lines: &[OutcomeLine], case: &CaseView) {
+    let name = |id: &hearth_api::core::PersonId| {
+        case.people
+            .iter()
+            .find(|p| &p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    for l in lines {
+        let rater = if l.rater == l.subject {
+            "self".to_string()
+        } else {
+            name(&l.rater)
+        };
+        let reliable = match l.reliable_change {
+            Some(r) => format!(", reliable change: {}", format!("{r:?}").to_lowercase()),
+            None => String::new(),
+        };
+        let clinical = match l.clinically_significant {
+            Some(true) => ", clinically significant change",
+            Some(false) => ", no clinically significant change",
+            None => "",
+        };
+        say!(
+            "    {} {} (rater: {}): first {}, last {}, change {}, {} rating{}{reliable}{clinical}",
+            name(&l.subject),
+            l.measure,
+            rater,
+            l.first,
+            l.last,
+            l.change,
+            l.ratings,
+            if l.ratings == 1 { "" } else { "s" }
+        );
+    }
+}
+
+pub fn closure(c: &ClosureView, case: &CaseView, team: &TeamView) {
+    let state = match c.episode_status {
+        EpisodeStatus::WaitingList => "on the waiting list",
+        EpisodeStatus::Open => "open",
+        EpisodeStatus::Closed => "closed",
+    };
+    match c.closed {
+        Some(d) => say!("episode {}  {state} on {d}", c.episode),
+        None => say!("episode {}  {state}", c.episode),
+    }
+    match &c.decision {
+        Some(d) => {
+            let by =
+                d.by.as_ref()
+                    .map(|m| member_name(team, m))
+                    .unwrap_or_default();
+            say!("closure decided {} by {by}: {}", d.date, d.reason);
+        }
+        None => say!("no closure decision"),
+    }
+    let Some(s) = &c.summary else {
+        say!("no closing summary");
+        return;
+    };
+    let by = s
+        .written_by
+        .as_ref()
+        .map(|m| member_name(team, m))
+        .unwrap_or_default();
+    say!(
+        "closing summary by {by}: {}",
+        status(&s.status, s.signed.as_ref(), team)
+    );
+    let f = &s.fields;
+    let field = |label: &str, text: &str| {
+        if !text.is_empty() {
+            say!("  {label}: {text}");
+        }
+    };
+    field("reason for closing", &f.reason);
+    field("what changed", &f.what_changed);
+    field("goals achieved", &f.goals_achieved);
+    for g in &s.plan_goals {
+        say!(
+            "  plan goal achieved ({} goal {}): {}",
+            g.plan,
+            g.goal,
+            g.text
+        );
+    }
+    field("sustainability plan", &f.sustainability_plan);
+    field("signposting", &f.signposting);
+    field("child's views", &f.child_views);
+    field("family's views", &f.family_views);
+    say!(
+        "  FIT outcomes when written ({}):",
+        s.outcomes_at.format("%Y-%m-%d")
+    );
+    outcome_lines(&s.outcomes, case);
+    if s.outcomes_changed {
+        say!("  FIT outcomes now (changed since the summary was written):");
+        outcome_lines(&s.outcomes_now, case);
+    }
+}
+
+pub fn letters(l: &ClosureLetters) {
+    say!("--- letter to the family ---");
+    say!("{}", l.family);
+    for c in &l.children {
+        say!("");
+        say!("--- letter to {} ({}) ---", c.name, c.person);
+        say!("{}", c.text);
     }
 }

@@ -9,7 +9,8 @@
 //! - a social worker finalises the workbook (the parenting assessment);
 //! - a team manager or business support adds and edits (minutes) case supervision
 //!   records; only a team manager finalises one, or amends one once finalised;
-//! - a team manager signs off a closing summary;
+//! - a team manager decides a closure and signs off the closing summary;
+//!   practitioners write the closing summary and save closure letters;
 //! - practitioners add events to the chronology, record consent (given, refused,
 //!   withdrawn) and sharing without consent (with its legal basis), and add and
 //!   review plans;
@@ -39,6 +40,9 @@ pub enum Action {
     ShareWithoutConsent,
     AddPlan,
     ReviewPlan,
+    DecideClosure,
+    WriteClosingSummary,
+    SaveClosureLetter,
 }
 
 const PRACTITIONERS: &[MemberRole] = &[
@@ -79,6 +83,9 @@ impl Action {
         Action::ShareWithoutConsent,
         Action::AddPlan,
         Action::ReviewPlan,
+        Action::DecideClosure,
+        Action::WriteClosingSummary,
+        Action::SaveClosureLetter,
     ];
 
     fn rule(self) -> Rule {
@@ -138,6 +145,13 @@ impl Action {
             ),
             Action::AddPlan => ("add a plan", PRACTITIONERS_TEXT, PRACTITIONERS),
             Action::ReviewPlan => ("record a plan review", PRACTITIONERS_TEXT, PRACTITIONERS),
+            Action::DecideClosure => ("decide to close a case", "a team manager", MANAGER),
+            Action::WriteClosingSummary => {
+                ("write a closing summary", PRACTITIONERS_TEXT, PRACTITIONERS)
+            }
+            Action::SaveClosureLetter => {
+                ("save a closure letter", PRACTITIONERS_TEXT, PRACTITIONERS)
+            }
         };
         Rule { what, who, roles }
     }
@@ -226,7 +240,9 @@ mod tests {
             | Action::RecordConsent
             | Action::ShareWithoutConsent
             | Action::AddPlan
-            | Action::ReviewPlan => &[
+            | Action::ReviewPlan
+            | Action::WriteClosingSummary
+            | Action::SaveClosureLetter => &[
                 SocialWorker,
                 TeamManager,
                 DomesticAbusePractitioner,
@@ -236,9 +252,10 @@ mod tests {
             ],
             Action::FinaliseWorkbook => &[SocialWorker],
             Action::AddSupervision | Action::EditSupervision => &[TeamManager, BusinessSupport],
-            Action::AmendSupervision | Action::FinaliseSupervision | Action::SignClosingSummary => {
-                &[TeamManager]
-            }
+            Action::AmendSupervision
+            | Action::FinaliseSupervision
+            | Action::SignClosingSummary
+            | Action::DecideClosure => &[TeamManager],
         }
     }
 

@@ -6,10 +6,15 @@
 //! { kind: "team", schema: 1, id, name, created_at: ms,
 //!   members:  { <member-id>: { name, role, active, added_at } },
 //!   devices:  { <device-hex>: { member, added_at, revoked } },
-//!   settings: { measure_overrides: { <measure-id>: json }, etr_min_episodes } }
+//!   settings: { measure_overrides: { <measure-id>: json }, etr_min_episodes,
+//!               drift?: { first_contact_days, review_min_weeks, review_max_weeks,
+//!                         reason_after_months, reason_valid_months,
+//!                         reflective_review_months, unrated_meetings } } }
 //! ```
 //! Every change carries an actor id that starts with the writing device's id, so the
 //! roster maps any change back to a member ("who changed it, when").
+//! `settings.drift` is created on first write: an older team reads the defaults, and a
+//! missing key reads its default.
 
 use automerge::{ActorId, AutoCommit, ObjType, ROOT, transaction::Transactable};
 use chrono::{DateTime, Utc};
@@ -18,6 +23,7 @@ use serde::Serialize;
 use crate::case::required_text;
 use crate::doc_access::{bool_at, int_at, keys, obj_at, required_obj, str_at};
 use crate::measures::MeasureSet;
+use crate::prompts::DriftSettings;
 use crate::{CoreError, MemberId, MemberRole, TeamId};
 
 pub const TEAM_SCHEMA: i64 = 1;
@@ -66,6 +72,44 @@ impl DeviceId {
     }
 }
 
+/// The drift settings as stored, one integer per key.
+fn drift_fields(d: &DriftSettings) -> [(&'static str, u32); 7] {
+    [
+        ("first_contact_days", d.first_contact_days),
+        ("review_min_weeks", d.review_min_weeks),
+        ("review_max_weeks", d.review_max_weeks),
+        ("reason_after_months", d.reason_after_months),
+        ("reason_valid_months", d.reason_valid_months),
+        ("reflective_review_months", d.reflective_review_months),
+        ("unrated_meetings", d.unrated_meetings),
+    ]
+}
+
+/// The team's drift settings; each missing or unreadable key reads its default.
+fn read_drift(doc: &AutoCommit, settings: &automerge::ObjId) -> DriftSettings {
+    let mut d = DriftSettings::default();
+    let Some(obj) = obj_at(doc, settings, "drift") else {
+        return d;
+    };
+    let get = |key: &str, default: u32| {
+        int_at(doc, &obj, key)
+            .and_then(|v| u32::try_from(v).ok())
+            .filter(|v| *v > 0)
+            .unwrap_or(default)
+    };
+    d.first_contact_days = get("first_contact_days", d.first_contact_days);
+    d.review_min_weeks = get("review_min_weeks", d.review_min_weeks);
+    d.review_max_weeks = get("review_max_weeks", d.review_max_weeks);
+    d.reason_after_months = get("reason_after_months", d.reason_after_months);
+    d.reason_valid_months = get("reason_valid_months", d.reason_valid_months);
+    d.reflective_review_months = get("reflective_review_months", d.reflective_review_months);
+    d.unrated_meetings = get("unrated_meetings", d.unrated_meetings);
+    if d.review_min_weeks > d.review_max_weeks {
+        d.review_min_weeks = d.review_max_weeks;
+    }
+    d
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -99,6 +143,8 @@ pub struct TeamSettings {
     /// Measure overrides as JSON objects (see `MeasureSet::with_overrides`).
     pub measure_overrides: Vec<String>,
     pub etr_min_episodes: u32,
+    /// The thresholds of the drift prompts (see `crate::prompts`).
+    pub drift: DriftSettings,
 }
 
 impl TeamView {
@@ -255,6 +301,7 @@ impl TeamDoc {
                 etr_min_episodes: int_at(doc, &settings, "etr_min_episodes")
                     .and_then(|v| u32::try_from(v).ok())
                     .unwrap_or(DEFAULT_ETR_MIN_EPISODES),
+                drift: read_drift(doc, &settings),
             },
         })
     }
@@ -329,6 +376,28 @@ impl TeamDoc {
         self.doc
             .put(&settings, "etr_min_episodes", i64::from(value))?;
         self.commit("team.etr-min-episodes", now);
+        Ok(())
+    }
+
+    /// Sets the thresholds of the drift prompts (team managers only). They only change
+    /// what prompts show: a prompt never blocks an action.
+    pub fn set_drift_settings(
+        &mut self,
+        value: &DriftSettings,
+        by: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
+        self.require_manager(by)?;
+        value.validate()?;
+        let settings = required_obj(&self.doc, &ROOT, "settings")?;
+        let drift = match obj_at(&self.doc, &settings, "drift") {
+            Some(o) => o,
+            None => self.doc.put_object(&settings, "drift", ObjType::Map)?,
+        };
+        for (key, v) in drift_fields(value) {
+            self.doc.put(&drift, key, i64::from(v))?;
+        }
+        self.commit("team.drift-settings", now);
         Ok(())
     }
 

@@ -27,6 +27,7 @@ closed_list!(
     /// Where a chronology event comes from. The declared order is the order of events
     /// on the same date.
     ChronologySource, "chronology source" {
+        Referral => "referral",
         EpisodeOpened => "episode-opened",
         Meeting => "meeting",
         Rating => "rating",
@@ -38,6 +39,8 @@ closed_list!(
         Consent => "consent",
         SharedWithoutConsent => "shared-without-consent",
         SignificantEvent => "significant-event",
+        ClosureDecision => "closure-decision",
+        ClosingSummarySigned => "closing-summary-signed",
         EpisodeClosed => "episode-closed",
     }
 );
@@ -199,11 +202,29 @@ impl CaseDoc {
 
         // Episodes.
         for (i, ep) in case.episodes.iter().enumerate() {
-            if let Some(opened) = ep.opened.or(ep.referred) {
-                let what = if i == 0 {
-                    "Episode opened".to_string()
+            let opened_text = if i == 0 {
+                "Episode opened"
+            } else {
+                "Episode opened (re-referral)"
+            };
+            // A referral onto the waiting list is its own event; the opening follows
+            // on the day the family is taken on.
+            let waited = ep.referred.is_some() && ep.referred != ep.opened;
+            if let (true, Some(referred)) = (waited, ep.referred) {
+                out.push(Dated::new(
+                    referred,
+                    ChronologySource::Referral,
+                    "Referred (waiting list)".to_string(),
+                    ep.id.to_string(),
+                    None,
+                    0,
+                ));
+            }
+            if let Some(opened) = ep.opened {
+                let what = if waited {
+                    "Opened from the waiting list".to_string()
                 } else {
-                    "Episode opened (re-referral)".to_string()
+                    opened_text.to_string()
                 };
                 out.push(Dated::new(
                     opened,
@@ -335,6 +356,30 @@ impl CaseDoc {
                 );
                 e.seq = i + 1;
                 out.push(e);
+            }
+        }
+
+        // Closure: the team manager's decision and the closing summary's sign-off.
+        for m in self.closure_milestones()? {
+            if let Some(d) = &m.decision {
+                out.push(Dated::new(
+                    d.date,
+                    ChronologySource::ClosureDecision,
+                    format!("Closure decided: {}", d.reason.trim()),
+                    m.episode.to_string(),
+                    d.by.clone(),
+                    d.added_at.timestamp_millis(),
+                ));
+            }
+            for signed in &m.sign_offs {
+                out.push(Dated::new(
+                    signed.at.date_naive(),
+                    ChronologySource::ClosingSummarySigned,
+                    format!("Closing summary signed off ({})", signed.role),
+                    m.episode.to_string(),
+                    Some(signed.by.clone()),
+                    signed.at.timestamp_millis(),
+                ));
             }
         }
 

@@ -33,6 +33,19 @@
 //!                                                                 progress: text } ],
 //!                                                   changes: text, next_review,
 //!                                                   by, added_at } } } } }
+//!   closures: { <episode-id>: { decision?: { date, reason: text, by, added_at },
+//!                               summary?: { reason: text, what_changed: text,
+//!                                           goals_achieved: text,
+//!                                           goal_refs: [ { plan: plan-id, goal: int } ],
+//!                                           sustainability_plan: text, signposting: text,
+//!                                           child_views: text, family_views: text,
+//!                                           outcomes: JSON, outcomes_at: ms, by, added_at,
+//!                                           edited_by?, edited_at?,
+//!                                           signoffs: [sign-off] },
+//!                               letters?: { family?: text,
+//!                                           children: { <person-id>: text },
+//!                                           by, saved_at } } }
+//! (see `closure.rs`; signing the summary closes the episode in the same commit)
 //! sign-off = { by: member-id, role, at: ms, hash: hex SHA-256, content: canonical JSON }
 //! ```
 //! Who may do what is decided in [`crate::permissions`]; every edit asks it first,
@@ -50,6 +63,7 @@ macro_rules! closed_list {
 }
 
 mod chronology;
+mod closure;
 mod consent;
 mod plans;
 mod signoff;
@@ -58,6 +72,11 @@ mod supervision;
 mod workbook;
 
 pub use chronology::{ChronologyEvent, ChronologySource, NewChronologyEvent};
+pub use closure::{
+    AchievedGoal, ChangeWord, ChildLetter, ClosingSummaryFields, ClosingSummaryView,
+    ClosureDecision, ClosureLetters, ClosureMilestones, ClosureView, GoalRef, LetterRecipient,
+    LetterSender, OutcomeLine, SavedLetters, closure_letters,
+};
 pub use consent::{
     ConsentRecord, ConsentRegister, ConsentStatus, CurrentConsent, NewConsent,
     NewShareWithoutConsent, SharedWithoutConsent, purpose_key,
