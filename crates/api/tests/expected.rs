@@ -103,3 +103,39 @@ fn a_parameter_file_gives_the_curve_and_bad_files_are_refused() {
     let bad = r#"{"model": "linear-by-session", "measure": "ORS", "sessions": [{"session": 2, "intercept": 5.0, "slope": 0.9, "sd": -1}]}"#;
     assert!(ws.expected_response(&case, &parent, Some(bad)).is_err());
 }
+
+#[test]
+fn the_demo_writes_the_casework_its_member_may_write() {
+    // A team manager's demo: workbook, plans, stages and case supervision records.
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = manager(dir.path());
+    ws.demo(4, 3).unwrap();
+    let mut supervisions = 0;
+    for c in ws.list_cases().unwrap() {
+        let id = c.id.as_str();
+        let workbook = ws.workbook(id).unwrap();
+        assert_eq!(workbook.sections.len(), 10);
+        assert!(
+            workbook.sections.iter().all(|s| !s.entries.is_empty()),
+            "every section has text"
+        );
+        supervisions += ws.supervisions(id).unwrap().len();
+    }
+    assert!(
+        supervisions > 0,
+        "a team manager's demo has case supervision records"
+    );
+
+    // A social worker may not chair supervision: their demo has none, but a workbook.
+    let sw = tempfile::tempdir().unwrap();
+    let mut ws = init(sw.path());
+    ws.demo(3, 3).unwrap();
+    for c in ws.list_cases().unwrap() {
+        assert!(ws.supervisions(c.id.as_str()).unwrap().is_empty());
+        assert!(
+            !ws.workbook(c.id.as_str()).unwrap().sections[0]
+                .entries
+                .is_empty()
+        );
+    }
+}

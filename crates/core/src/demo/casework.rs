@@ -1,5 +1,6 @@
 //! Generated casework for demo families: workbook entries in every section, stages of
-//! change with change talk, a plan with a review, and hand-entered chronology events.
+//! change with change talk, a plan, case supervision (when the demo member may chair it)
+//! and hand-entered chronology events.
 //! The text is assembled from neutral practice sentences and the family's generated
 //! names; it describes no real family.
 
@@ -9,12 +10,14 @@ use rand::seq::IndexedRandom;
 
 use crate::case::CaseDoc;
 use crate::casework::{
-    EntryKind, Goal, NewChronologyEvent, NewEntry, NewStage, PlanFields, ProblemArea, Risk, Stage,
-    WorkbookSection,
+    Decision, EntryKind, Goal, NewChronologyEvent, NewEntry, NewStage, PlanFields, ProblemArea,
+    Rag, Risk, Stage, SupervisionFields, WorkbookSection,
 };
+use crate::permissions::{Action, check};
 use crate::team::TeamView;
 use crate::{
-    ChronologyEventId, CoreError, MemberId, PersonId, PlanId, StageEntryId, WorkbookEntryId,
+    ChronologyEventId, CoreError, MemberId, MemberRole, PersonId, PlanId, StageEntryId,
+    SupervisionId, WorkbookEntryId,
 };
 
 const OPENINGS: &[&str] = &[
@@ -211,6 +214,61 @@ pub(super) fn add_casework(
         today,
         at(plan_date),
     )?;
+
+    // Case supervision every two to three months, chaired by the demo member when they
+    // are a team manager (only a team manager may chair and finalise one).
+    let chairs = team.member(by).is_some_and(|m| {
+        m.role == MemberRole::TeamManager && check(Action::FinaliseSupervision, m).is_ok()
+    });
+    let mut date = family.opened + Duration::days(30);
+    while chairs && date <= family.last_day {
+        let id = SupervisionId::from_random(id16(rng));
+        let rag = *[Rag::Red, Rag::Amber, Rag::Amber, Rag::Green]
+            .choose(rng)
+            .unwrap_or(&Rag::Amber);
+        doc.add_supervision(
+            &id,
+            &SupervisionFields {
+                date,
+                chair: by.clone(),
+                attended: vec![by.clone()],
+                sent_summary: Vec::new(),
+                progress: [(by.clone(), paragraph(rng, child, parent, 40))]
+                    .into_iter()
+                    .collect(),
+                cycle_of_change: format!(
+                    "{parent} is moving from thinking about change to trying it."
+                ),
+                child_views: format!(
+                    "{child} says home is \"a bit better\" and wants the meetings to go on."
+                ),
+                parent_views: format!("{parent} finds the sessions useful but tiring."),
+                impact: format!(
+                    "{child} is sleeping better and has been late to school less often."
+                ),
+                plan: "Continue the plan; review in six weeks.".into(),
+                decisions: vec![
+                    Decision {
+                        decision: "Continue weekly domestic abuse sessions".into(),
+                        reason: format!("{parent} attends and reports fewer arguments"),
+                    },
+                    Decision {
+                        decision: "Offer a family network meeting".into(),
+                        reason: "The aunt and neighbours can share the school run".into(),
+                    },
+                ],
+                rag: Some(rag),
+            },
+            team,
+            by,
+            today,
+            at(date),
+        )?;
+        if date + Duration::days(14) <= family.last_day {
+            doc.finalise_supervision(&id, team, by, at(date + Duration::days(1)))?;
+        }
+        date += Duration::days(rng.random_range(60..90));
+    }
 
     let event_date = day(rng);
     doc.add_chronology_event(
