@@ -187,8 +187,7 @@ impl Workspace {
     /// The case's workbook: every section in order, entries by date.
     pub fn workbook(&self, case: &str) -> Result<WorkbookView> {
         let case: CaseId = case.parse()?;
-        let (doc, _) = self.load_case(&case)?;
-        Ok(doc.workbook()?)
+        Ok(self.casework_views(&case)?.workbook)
     }
 
     // ---- case supervision ------------------------------------------------------
@@ -275,8 +274,7 @@ impl Workspace {
     /// Every supervision record of the case, by date, with its sign-off status.
     pub fn supervisions(&self, case: &str) -> Result<Vec<SupervisionView>> {
         let case: CaseId = case.parse()?;
-        let (doc, _) = self.load_case(&case)?;
-        Ok(doc.supervisions()?)
+        Ok(self.casework_views(&case)?.supervisions)
     }
 
     // ---- stages of change ------------------------------------------------------
@@ -324,7 +322,6 @@ impl Workspace {
     /// Every (person, problem) history of stages of change, each in date order.
     pub fn stages(&self, case: &str) -> Result<Vec<StageSeries>> {
         let case: CaseId = case.parse()?;
-        let (doc, _) = self.load_case(&case)?;
-        Ok(doc.stages_of_change()?)
+        Ok(self.casework_views(&case)?.stages)
     }
 }

@@ -86,7 +86,6 @@ impl Workspace {
     /// The case's consent register.
     pub fn consent(&self, case: &str) -> Result<ConsentRegister> {
         let case: CaseId = case.parse()?;
-        let (doc, _) = self.load_case(&case)?;
-        Ok(doc.consent_register()?)
+        Ok(self.casework_views(&case)?.consent)
     }
 }

@@ -166,7 +166,6 @@ impl Workspace {
     /// Every plan of the case with its reviews.
     pub fn plans(&self, case: &str) -> Result<Vec<PlanView>> {
         let case: CaseId = case.parse()?;
-        let (doc, _) = self.load_case(&case)?;
-        Ok(doc.plans()?)
+        Ok(self.casework_views(&case)?.plans)
     }
 }

@@ -6,6 +6,9 @@
 
 use hearth_core::CaseId;
 use hearth_core::case::{CaseDoc, CaseSummary, CaseView};
+use hearth_core::casework::{
+    ConsentRegister, PlanView, StageSeries, SupervisionView, WorkbookView,
+};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::error::{ApiError, Result};
@@ -71,5 +74,46 @@ impl Workspace {
             }
         }
         Ok(out)
+    }
+}
+
+/// The casework read models of one case (workbook, supervision, stages, plans,
+/// consent). Long narrative makes these slow to build from the document (Automerge keeps
+/// one op per character), so they are cached as derived data, built on the first read
+/// after a change rather than on every write, and used only at the sequence number they
+/// were built at.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct CaseworkViews {
+    pub workbook: WorkbookView,
+    pub supervisions: Vec<SupervisionView>,
+    pub stages: Vec<StageSeries>,
+    pub plans: Vec<PlanView>,
+    pub consent: ConsentRegister,
+}
+
+impl Workspace {
+    pub(crate) fn casework_views(&self, id: &CaseId) -> Result<CaseworkViews> {
+        // Kept in the store's encrypted key-value table, keyed by the case id (no names).
+        let key = format!("derived-casework:{id}");
+        let current = self
+            .store
+            .last_seq(id.as_str())?
+            .ok_or_else(|| ApiError::CaseNotFound(id.to_string()))?;
+        if let Some(bytes) = self.store.get_meta(&key)?
+            && let Some((seq, views)) = decode::<(u64, CaseworkViews)>(&bytes)
+            && seq == current
+        {
+            return Ok(views);
+        }
+        let (doc, seq) = self.load_case(id)?;
+        let views = CaseworkViews {
+            workbook: doc.workbook()?,
+            supervisions: doc.supervisions()?,
+            stages: doc.stages_of_change()?,
+            plans: doc.plans()?,
+            consent: doc.consent_register()?,
+        };
+        self.store.set_meta(&key, &encode(&(seq, &views))?)?;
+        Ok(views)
     }
 }

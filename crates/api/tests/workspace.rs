@@ -320,3 +320,37 @@ fn two_processes_writing_one_case_never_leave_a_stale_view() {
         assert_eq!(list[0].children, vec!["Jack Bennett".to_string()]);
     }
 }
+
+#[test]
+fn cached_casework_views_follow_every_change_from_any_handle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = init(dir.path());
+    let case = a.add_case("Okafor", None).unwrap().to_string();
+    let write = |ws: &mut hearth_api::Workspace, text: &str| {
+        ws.write_workbook_entry(hearth_api::WriteEntryRequest {
+            case: &case,
+            section: "module-1",
+            text,
+            about: vec![],
+            kind: None,
+            date: None,
+        })
+        .unwrap();
+    };
+    let texts = |ws: &hearth_api::Workspace| -> Vec<String> {
+        ws.workbook(&case).unwrap().sections[2]
+            .entries
+            .iter()
+            .map(|e| e.text.clone())
+            .collect()
+    };
+    write(&mut a, "first");
+    assert_eq!(texts(&a), ["first"]);
+    assert_eq!(texts(&a), ["first"], "read again from the cache");
+    // Another handle (another process) writes: the cache built at the old state is
+    // not used any more, by either handle.
+    let mut b = open(dir.path());
+    write(&mut b, "second");
+    assert_eq!(texts(&a).len(), 2);
+    assert_eq!(texts(&b).len(), 2);
+}
