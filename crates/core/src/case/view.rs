@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::CaseDoc;
 use crate::doc_access::required_obj;
 use crate::hydrated::{
-    bool_of, entries, int_list_of, int_of, list_of, map_of, str_list_of, str_of, text_of,
+    bool_of, entries, int_list_of, int_of, list_of, str_list_of, str_of, text_of,
 };
 use crate::{
     CaseId, CoreError, EpisodeId, MeetingId, MeetingKind, MemberId, PersonId, PersonRole, RatingId,
@@ -134,26 +134,20 @@ fn parsed<T: std::str::FromStr>(map: &Map, key: &str) -> Option<T> {
     str_of(map, key).and_then(|s| s.parse().ok())
 }
 
-/// The hydrated object under `key`, or an error naming the field.
-fn section<'a>(root: &'a Map, key: &str) -> Result<&'a Map, CoreError> {
-    map_of(root, key).ok_or_else(|| CoreError::Document(format!("missing field {key}")))
-}
-
 impl CaseDoc {
     /// The whole case as a typed view, read in one pass over the document.
     pub fn view(&self) -> Result<CaseView, CoreError> {
-        let root = match self.doc.hydrate(ROOT, None)? {
-            Value::Map(m) => m,
-            _ => return Err(CoreError::Document("case root is not a map".into())),
-        };
-        let meetings = read_meetings(section(&root, "meetings")?);
+        // Only the sections the view needs: the casework maps (workbook, plans, ...)
+        // hold long narrative that would cost more to hydrate than everything else.
+        let meetings = read_meetings(&self.hydrate_section("meetings")?);
         Ok(CaseView {
             id: self.id()?,
-            family: read_family(section(&root, "family")?),
-            allocated_to: parsed(&root, "allocated_to"),
-            people: read_people(section(&root, "people")?),
-            episodes: read_episodes(section(&root, "episodes")?),
-            ratings: read_ratings(section(&root, "ratings")?, &meetings),
+            family: read_family(&self.hydrate_section("family")?),
+            allocated_to: crate::doc_access::str_at(&self.doc, &ROOT, "allocated_to")
+                .and_then(|s| s.parse().ok()),
+            people: read_people(&self.hydrate_section("people")?),
+            episodes: read_episodes(&self.hydrate_section("episodes")?),
+            ratings: read_ratings(&self.hydrate_section("ratings")?, &meetings),
             meetings,
         })
     }
