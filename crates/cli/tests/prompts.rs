@@ -1,37 +1,13 @@
 //! Drift prompts, the team's drift thresholds and a case's change history, as scripts
 //! use them: real processes and the real encrypted file.
 
+mod common;
+
+use common::{cli, json, ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-const PASS: &str = "a long enough passphrase";
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hearth-cli"))
-        .arg("--data")
-        .arg(dir)
-        .args(args)
-        .env("HEARTH_PASSPHRASE", PASS)
-        .env_remove("HEARTH_DATA")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(dir, args)).unwrap()
-}
 
 fn refused(dir: &Path, args: &[&str], expected: &str) {
     let before = ok(dir, &["team", "show", "--json"]);

@@ -1,37 +1,11 @@
 //! The chronology and consent commands as scripts use them: real processes, the real
 //! encrypted file, one-line errors, and nothing changed when a command is refused.
 
+mod common;
+
+use common::{cli, json, ok};
+
 use std::path::Path;
-use std::process::{Command, Output};
-
-use serde_json::Value;
-
-const PASS: &str = "a long enough passphrase";
-
-fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hearth-cli"))
-        .arg("--data")
-        .arg(dir)
-        .args(args)
-        .env("HEARTH_PASSPHRASE", PASS)
-        .env_remove("HEARTH_DATA")
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = cli(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    serde_json::from_str(&ok(dir, args)).unwrap()
-}
 
 fn snapshot(dir: &Path, case: &str) -> Vec<String> {
     vec![
