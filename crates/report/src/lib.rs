@@ -1,0 +1,1 @@
+//! hearth-report: the PDFs that go into the statutory case file.

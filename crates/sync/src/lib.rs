@@ -1,0 +1,1 @@
+//! hearth-sync: discovery, pairing, authenticated encrypted transport and access-filtered document sync.
