@@ -2,7 +2,10 @@
 //! team's own closed episodes (local norms) or from a parameter file a team is licensed
 //! to use. Never from shipped vendor coefficients: Hearth ships none.
 
-use hearth_core::analytics::{EtrParameters, ExpectedCurve, ExpectedResponse, LocalNorms};
+use hearth_core::analytics::{
+    EtrParameters, EtrUnavailable, ExpectedCurve, ExpectedResponse, LocalNorms,
+};
+use hearth_core::case::CaseView;
 use hearth_core::measures::Purpose;
 use hearth_core::{CaseId, PersonId, Tenths};
 use serde::Serialize;
@@ -24,6 +27,15 @@ pub struct Expected {
     pub unavailable: Option<String>,
 }
 
+/// The curve for one subject, before it is shaped for the CLI or the chart.
+pub(crate) struct ExpectedFor {
+    /// The measure and first total of the subject's own outcome ratings, if any.
+    pub intake: Option<(String, Tenths)>,
+    /// Closed episodes the local norms were computed from.
+    pub episodes: Option<usize>,
+    pub curve: std::result::Result<ExpectedCurve, EtrUnavailable>,
+}
+
 impl Workspace {
     /// The expected curve for `subject`'s own outcome ratings in the current episode,
     /// as far as the sessions recorded so far (at least 6 sessions ahead).
@@ -41,23 +53,14 @@ impl Workspace {
                 format!("person {subject} is not in this case"),
             )));
         }
-        let (subjects, ratings) = view.analytics_inputs(None);
-        let own: Vec<_> = ratings
-            .iter()
-            .filter(|r| r.subject == subject && r.rater == subject)
-            .filter(|r| {
-                self.measures
-                    .get(&r.measure)
-                    .is_ok_and(|m| m.purpose == Purpose::Outcome)
-            })
-            .collect();
-        let _ = subjects;
-        let model = if parameters_json.is_some() {
+        let params = parameters_json.map(EtrParameters::from_json).transpose()?;
+        let model = if params.is_some() {
             "parameters"
         } else {
             "local-norms"
         };
-        let Some(first) = own.iter().min_by_key(|r| r.date) else {
+        let found = self.expected_for(&view, &subject, params.as_ref())?;
+        let Some((measure, intake)) = found.intake else {
             return Ok(Expected {
                 person: subject,
                 measure: None,
@@ -70,27 +73,7 @@ impl Workspace {
                 ),
             });
         };
-        let measure = first.measure.clone();
-        let intake: Tenths = first.items.iter().copied().sum();
-        let sessions = own.iter().filter(|r| r.measure == measure).count().max(6);
-        let (result, episodes) = match parameters_json {
-            Some(json) => {
-                let params = EtrParameters::from_json(json)?;
-                (params.expected(&measure, intake, sessions), None)
-            }
-            None => {
-                let min = self.team.view()?.settings.etr_min_episodes as usize;
-                let mut episodes = Vec::new();
-                for id in self.case_ids()? {
-                    episodes.extend(self.case_view(&id)?.closed_episode_totals(&measure));
-                }
-                let count = episodes.len();
-                let result = LocalNorms::from_closed_episodes(&measure, &episodes, min)
-                    .and_then(|norms| norms.expected(&measure, intake, sessions));
-                (result, Some(count))
-            }
-        };
-        let (curve, unavailable) = match result {
+        let (curve, unavailable) = match found.curve {
             Ok(curve) => (Some(curve), None),
             Err(why) => (None, Some(why.to_string())),
         };
@@ -99,9 +82,57 @@ impl Workspace {
             measure: Some(measure),
             intake: Some(intake),
             model,
-            episodes,
+            episodes: found.episodes,
             curve,
             unavailable,
+        })
+    }
+
+    /// The curve from `params` when given, else from the team's local norms.
+    pub(crate) fn expected_for(
+        &self,
+        view: &CaseView,
+        subject: &PersonId,
+        params: Option<&EtrParameters>,
+    ) -> Result<ExpectedFor> {
+        let (_, ratings) = view.analytics_inputs(None);
+        let own: Vec<_> = ratings
+            .iter()
+            .filter(|r| &r.subject == subject && &r.rater == subject)
+            .filter(|r| {
+                self.measures
+                    .get(&r.measure)
+                    .is_ok_and(|m| m.purpose == Purpose::Outcome)
+            })
+            .collect();
+        let Some(first) = own.iter().min_by_key(|r| r.date) else {
+            return Ok(ExpectedFor {
+                intake: None,
+                episodes: None,
+                curve: Err(EtrUnavailable::NoModel),
+            });
+        };
+        let measure = first.measure.clone();
+        let intake: Tenths = first.items.iter().copied().sum();
+        let sessions = own.iter().filter(|r| r.measure == measure).count().max(6);
+        let (curve, episodes) = match params {
+            Some(params) => (params.expected(&measure, intake, sessions), None),
+            None => {
+                let min = self.team.view()?.settings.etr_min_episodes as usize;
+                let mut episodes = Vec::new();
+                for id in self.case_ids()? {
+                    episodes.extend(self.case_view(&id)?.closed_episode_totals(&measure));
+                }
+                let count = episodes.len();
+                let curve = LocalNorms::from_closed_episodes(&measure, &episodes, min)
+                    .and_then(|norms| norms.expected(&measure, intake, sessions));
+                (curve, Some(count))
+            }
+        };
+        Ok(ExpectedFor {
+            intake: Some((measure, intake)),
+            episodes,
+            curve,
         })
     }
 }

@@ -1,11 +1,14 @@
 //! hearth-core: the domain of Hearth and its rules. No I/O: documents come in and go
 //! out as bytes, and "now" and randomness are passed in by the caller.
 
+pub mod access;
 pub mod analytics;
 pub mod case;
 pub mod casework;
+pub mod chart;
 pub mod dates;
 pub mod demo;
+pub mod desk;
 mod doc_access;
 pub mod error;
 pub mod history;

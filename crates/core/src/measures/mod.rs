@@ -16,7 +16,8 @@ use crate::Tenths;
 
 /// What a measure is for: outcome (well-being, start of a meeting) or session
 /// (collaboration, end of a meeting).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Purpose {
     Outcome,
     Session,
