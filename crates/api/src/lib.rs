@@ -26,7 +26,10 @@ mod workspace;
 pub use backup::restore;
 pub use casework::{SupervisionJson, SupervisionRequest, WriteEntryRequest};
 pub use closure::{ClosingSummaryJson, PlanGoalJson};
-pub use desk::{AppSettings, DEMO_PASSPHRASE, PassphraseStrength, passphrase_strength};
+pub use desk::{
+    AppSettings, DEMO_PASSPHRASE, MeasureInfo, PassphraseStrength, Vocabulary, member_roles,
+    passphrase_strength,
+};
 pub use error::{ApiError, Result};
 pub use expected::Expected;
 pub use hearth_core as core;
