@@ -20,6 +20,7 @@ mod plans;
 mod prompts;
 mod ratings;
 mod team;
+mod team_fit;
 mod views;
 mod workspace;
 

@@ -150,3 +150,46 @@ fn the_expected_band_appears_once_the_team_has_enough_closed_episodes() {
     assert!(band.expected.len() >= 2);
     assert_eq!(band.outline.len(), 2 * band.expected.len());
 }
+
+#[test]
+fn the_team_view_counts_the_demo_teams_families() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::init(
+        dir.path(),
+        PASS,
+        InitRequest {
+            team_name: "Demo team",
+            member_name: "Manager",
+            member_role: "team-manager",
+        },
+        KdfParams::fast_for_tests(),
+        clock(),
+    )
+    .unwrap();
+    ws.demo(30, 3).unwrap();
+    let open = ws
+        .list_cases()
+        .unwrap()
+        .iter()
+        .filter(|c| c.status == Some(hearth_api::core::case::EpisodeStatus::Open))
+        .count();
+    let s = ws.team_fit_summary().unwrap();
+    assert_eq!(s.scope, hearth_api::core::analytics::FitScope::Team);
+    assert_eq!(s.open_families, open);
+    assert!(s.covered_families <= s.open_families);
+    assert!(s.measured_closed_episodes > 0, "the demo closes episodes");
+
+    // Shares are hidden until there are enough measured closed episodes.
+    let measured = s.measured_closed_episodes as u32;
+    ws.set_etr_min_episodes(measured + 1).unwrap();
+    assert!(
+        ws.team_fit_summary()
+            .unwrap()
+            .reliable_improvement
+            .is_none()
+    );
+    ws.set_etr_min_episodes(measured).unwrap();
+    let shown = ws.team_fit_summary().unwrap();
+    let reliable = shown.reliable_improvement.expect("shown at the minimum");
+    assert_eq!(reliable.of, s.measured_closed_episodes);
+}

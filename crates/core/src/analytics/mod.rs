@@ -7,12 +7,14 @@ mod expected;
 mod flags;
 mod local_norms;
 mod series;
+mod team_fit;
 
 pub use etr_parameters::EtrParameters;
 pub use expected::{EtrUnavailable, ExpectedCurve, ExpectedPoint, ExpectedResponse};
 pub use flags::{Flag, flags_summary};
 pub use local_norms::LocalNorms;
 pub use series::case_outcomes;
+pub use team_fit::{FitScope, Share, TeamFitSummary, team_fit_summary};
 
 use crate::{MeetingId, PersonId, PersonRole, RatingId, Tenths};
 use chrono::NaiveDate;
