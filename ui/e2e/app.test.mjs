@@ -1,0 +1,218 @@
+// End-to-end tests of the real desktop app in a real window (WebKitWebDriver under
+// Xvfb, driven through tauri-driver). Each test starts the app on a fresh workspace
+// directory and always ends its session, so no app is left running.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { openApp, freshDataDir, T, Actions, fill, text, waitText } from "./session.mjs";
+
+const PASS = "correct horse battery staple";
+
+async function withApp(dataDir, body) {
+  const browser = await openApp(dataDir);
+  try {
+    await body(browser);
+  } finally {
+    await browser.deleteSession();
+  }
+}
+
+async function createTeam(b) {
+  await (await b.$(T("first-run"))).waitForDisplayed({ timeout: 20000 });
+  await fill(b, T("team-name"), "Vesterby FS");
+  await fill(b, T("member-name"), "Bjørn Holm");
+  await fill(b, T("passphrase"), PASS);
+  await fill(b, T("passphrase2"), PASS);
+  await (await b.$(T("create-team"))).click();
+  await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 20000 });
+}
+
+test("first run creates a team; lock, a wrong passphrase is refused, the right one unlocks", async () => {
+  const dir = freshDataDir();
+  await withApp(dir, async (b) => {
+    await (await b.$(T("first-run"))).waitForDisplayed({ timeout: 20000 });
+    assert.equal(await b.getTitle(), "Hearth");
+    // The strength hint comes from hearth-api as the passphrase is typed.
+    await fill(b, T("passphrase"), "short");
+    await waitText(b, T("strength"), "Too short");
+    await (await b.$(T("passphrase"))).clearValue();
+    await fill(b, T("team-name"), "Vesterby FS");
+    await fill(b, T("member-name"), "Bjørn Holm");
+    await fill(b, T("passphrase"), PASS);
+    await waitText(b, T("strength"), "Strong");
+    // Two different passphrases: said, and nothing is created.
+    await fill(b, T("passphrase2"), PASS + "x");
+    await (await b.$(T("create-team"))).click();
+    await waitText(b, T("error"), "not the same");
+    await (await b.$(T("passphrase2"))).clearValue();
+    await fill(b, T("passphrase2"), PASS);
+    await (await b.$(T("create-team"))).click();
+    await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 20000 });
+    await waitText(b, "header", "Bjørn Holm, Vesterby FS");
+
+    await (await b.$(T("lock-now"))).click();
+    await (await b.$(T("unlock-form"))).waitForDisplayed({ timeout: 10000 });
+    assert.equal(await (await b.$(T("caseload"))).isExisting(), false, "the caseload is gone when locked");
+    await fill(b, T("unlock-passphrase"), "not the passphrase");
+    await (await b.$(T("unlock-button"))).click();
+    await waitText(b, T("error"), "Wrong passphrase.");
+    assert.equal(await (await b.$(T("caseload"))).isExisting(), false);
+    await (await b.$(T("unlock-passphrase"))).clearValue();
+    await fill(b, T("unlock-passphrase"), PASS);
+    await (await b.$(T("unlock-button"))).click();
+    await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 20000 });
+  });
+  // A second start of the app asks for the passphrase, not for a new team.
+  await withApp(dir, async (b) => {
+    await (await b.$(T("unlock-form"))).waitForDisplayed({ timeout: 20000 });
+    assert.equal(await (await b.$(T("first-run"))).isExisting(), false);
+  });
+});
+
+test("new family, a meeting: the child scores CORS on screen, the mother a collateral ORS, the child a CSRS; the graph shows two outcome lines and the cut-off at 32", async () => {
+  const dir = freshDataDir();
+  await withApp(dir, async (b) => {
+    await createTeam(b);
+    // One-time setup, not part of the scenario: this screen's calibration.
+    await (await b.$(T("nav-settings"))).click();
+    await (await b.$(T("calibrate"))).click();
+    await (await b.$(T("calib-save"))).click();
+    await (await b.$(T("nav-caseload"))).click();
+
+    const a = new Actions(b);
+    // The family: a 10-year-old and the mother.
+    await a.click(T("add-case"), "add a case");
+    await a.type(T("family-name"), "Wiśniewska", "type the family name");
+    await a.click(T("save-case"), "save the case");
+    await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 10000 });
+    await a.click(T("add-person"), "add a family member");
+    await a.type(T("person-name"), "Zofia Wiśniewska", "type the child's name");
+    const born = new Date();
+    born.setFullYear(born.getFullYear() - 10);
+    born.setMonth(born.getMonth() - 2);
+    const iso = born.toISOString().slice(0, 10);
+    // A date field takes its value through the page (WebKit's date input has no text caret).
+    await b.execute((v) => {
+      const el = document.querySelector('[data-test="person-born"]');
+      el.value = v;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+    }, iso);
+    a.count++; a.log.push("enter the child's date of birth");
+    await a.click(T("save-person"), "add the child");
+    await waitText(b, T("members"), "Zofia Wiśniewska");
+    await a.click(T("add-person"), "add a family member");
+    await a.type(T("person-name"), "Małgorzata Wiśniewska", "type the mother's name");
+    await a.choose(T("person-role"), "parent", "choose the role parent");
+    await a.click(T("save-person"), "add the mother");
+    await waitText(b, T("members"), "Małgorzata Wiśniewska");
+    const familyActions = a.count;
+
+    // The meeting with its three ratings.
+    await a.click(T("new-meeting"), "new meeting");
+    await a.click(T("save-meeting"), "save the meeting (today, status meeting, both present)");
+    await (await b.$(T("rater-Zofia Wiśniewska"))).waitForDisplayed({ timeout: 10000 });
+    await a.click(`${T("rater-Zofia Wiśniewska")} ${T("screen-CORS")}`, "CORS on screen for the child");
+    await (await b.$(T("client-mode"))).waitForDisplayed({ timeout: 10000 });
+    // Nothing of the case is visible in client mode.
+    assert.equal(await (await b.$(T("case-view"))).isExisting(), false);
+    assert.equal(await (await b.$(T("nav-caseload"))).isExisting(), false);
+    for (const [i, v] of [[0, 5], [1, 6], [2, 5.5], [3, 6]].entries()) await a.mark(v[0], v[1]);
+    await a.click(T("client-done"), "child: done");
+    await (await b.$(T("client-thanks"))).waitForDisplayed({ timeout: 10000 });
+    await a.type(T("leave-secret"), PASS, "worker types the passphrase");
+    await a.click(T("leave-button"), "leave client mode");
+    await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 10000 });
+
+    await a.click(`${T("rater-Małgorzata Wiśniewska")} ${T("paper")}`, "mother's scores from paper");
+    assert.equal(await (await b.$(T("score-measure"))).getValue(), "ORS", "an adult is offered the ORS");
+    await a.type(T("item-0"), "4 4 5 5", "type the four items (a space moves to the next field)");
+    await a.click(T("save-score"), "save the mother's ORS");
+    await waitText(b, T("case-notice"), "saved");
+
+    await a.click(`${T("rater-Zofia Wiśniewska")} ${T("screen-CSRS")}`, "CSRS on screen for the child");
+    await (await b.$(T("client-mode"))).waitForDisplayed({ timeout: 10000 });
+    for (const [i, v] of [7, 8, 9, 8.5].entries()) await a.mark(i, v);
+    await a.click(T("client-done"), "child: done");
+    await (await b.$(T("client-thanks"))).waitForDisplayed({ timeout: 10000 });
+    await a.type(T("leave-secret"), PASS, "worker types the passphrase");
+    await a.click(T("leave-button"), "leave client mode");
+    await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 10000 });
+    const meetingActions = a.count - familyActions;
+
+    // The graph: two outcome lines (the child's CORS, the mother's ORS), cut-off 32.
+    const chart = await b.$(T("fit-chart"));
+    await chart.waitForDisplayed({ timeout: 10000 });
+    await b.waitUntil(async () => (await b.$$('[data-panel="outcome"] [data-test="series"]')).length === 2, {
+      timeout: 10000, timeoutMsg: "two outcome lines",
+    });
+    const measures = [];
+    for (const s of await b.$$('[data-panel="outcome"] [data-test="series"]')) measures.push(await s.getAttribute("data-measure"));
+    assert.deepEqual(measures.sort(), ["CORS", "ORS"]);
+    const cutoffs = [];
+    for (const r of await b.$$('[data-panel="outcome"] [data-test="reference-cutoff"]')) cutoffs.push(await r.getAttribute("data-value"));
+    assert.ok(cutoffs.length > 0 && cutoffs.every((c) => c === "32"), `cut-off lines ${cutoffs}`);
+    const session = await b.$$('[data-panel="session"] [data-test="series"]');
+    assert.equal(session.length, 1, "the child's CSRS in its own panel");
+    assert.equal(await session[0].getAttribute("data-measure"), "CSRS");
+    assert.equal(await (await b.$('[data-panel="session"] [data-test="reference-session_threshold"]')).getAttribute("data-value"), "36");
+    // The item table shows what was marked and typed; the totals come from hearth-core.
+    const table = await text(b, T("item-table"));
+    assert.match(table, /22[.,]5/, "the child's CORS total 5 + 6 + 5.5 + 6");
+    assert.match(table, /18[.,]0/, "the mother's ORS total");
+    // Raters can be toggled.
+    await (await b.$(T("toggle-Małgorzata Wiśniewska"))).click();
+    await b.waitUntil(async () => (await b.$$('[data-panel="outcome"] [data-test="series"]')).length === 1, { timeout: 5000 });
+
+    const report = { family: familyActions, meeting: meetingActions, total: a.count, steps: a.log };
+    writeFileSync(process.env.HEARTH_E2E_ACTIONS ?? "/dev/null", JSON.stringify(report, null, 2));
+    console.log(`scenario actions: family ${familyActions}, meeting with three ratings ${meetingActions}`);
+  });
+});
+
+test("leaving client mode without the PIN fails and shows nothing of the case", async () => {
+  const dir = freshDataDir();
+  await withApp(dir, async (b) => {
+    await createTeam(b);
+    await (await b.$(T("nav-settings"))).click();
+    await fill(b, T("pin"), "4711");
+    await (await b.$(T("save-pin"))).click();
+    await waitText(b, T("pin-state"), "A PIN is set");
+    await (await b.$(T("calibrate"))).click();
+    await (await b.$(T("calib-save"))).click();
+    await (await b.$(T("nav-caseload"))).click();
+    await (await b.$(T("add-case"))).click();
+    await fill(b, T("family-name"), "Holm");
+    await (await b.$(T("save-case"))).click();
+    await (await b.$(T("add-person"))).click();
+    await fill(b, T("person-name"), "Ida Holm");
+    await (await b.$(T("person-role"))).selectByAttribute("value", "parent");
+    await (await b.$(T("save-person"))).click();
+    await waitText(b, T("members"), "Ida Holm");
+    await (await b.$(T("new-meeting"))).click();
+    await (await b.$(T("save-meeting"))).click();
+    await (await b.$(`${T("rater-Ida Holm")} ${T("screen-ORS")}`)).click();
+    await (await b.$(T("client-mode"))).waitForDisplayed({ timeout: 10000 });
+
+    // No PIN, a wrong PIN: still in client mode, nothing of the case on screen.
+    await (await b.$(T("leave-button"))).click();
+    await waitText(b, T("leave-error"), "not the PIN");
+    await fill(b, T("leave-secret"), "1234");
+    await (await b.$(T("leave-button"))).click();
+    await waitText(b, T("leave-error"), "not the PIN");
+    assert.equal(await (await b.$(T("client-mode"))).isDisplayed(), true);
+    for (const hidden of ["case-view", "nav-caseload", "caseload", "lock-now"]) {
+      assert.equal(await (await b.$(T(hidden))).isExisting(), false, `${hidden} hidden in client mode`);
+    }
+    // The keyboard moves a mark by 0.1.
+    const line = await b.$(T("line-0"));
+    await line.click();
+    const before = Number(await line.getAttribute("data-value"));
+    await b.keys(["ArrowRight"]);
+    const after = Number(await line.getAttribute("data-value"));
+    assert.equal(Math.round((after - before) * 10), 1);
+    // The right PIN leaves.
+    await fill(b, T("leave-secret"), "4711");
+    await (await b.$(T("leave-button"))).click();
+    await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 10000 });
+  });
+});
