@@ -5,7 +5,8 @@
 //! ```text
 //! { kind: "team", schema: 1, id, name, created_at: ms,
 //!   members:  { <member-id>: { name, role, active, added_at } },
-//!   devices:  { <device-hex>: { member, added_at, revoked } },
+//!   devices:  { <device-hex>: { member, added_at, revoked, key?: hex } },
+//!   team_key?: { epoch, check: hex },
 //!   settings: { measure_overrides: { <measure-id>: json }, etr_min_episodes,
 //!               drift?: { first_contact_days, review_min_weeks, review_max_weeks,
 //!                         reason_after_months, reason_valid_months,
@@ -13,6 +14,9 @@
 //! ```
 //! Every change carries an actor id that starts with the writing device's id, so the
 //! roster maps any change back to a member ("who changed it, when").
+//! `devices.*.key` is the device's Noise static public key (sync accepts a peer only
+//! when its key is here and not revoked); `team_key` names the current team-key epoch
+//! and a hash of the key (never the key), so a device can check a key handed to it.
 //! `settings.drift` is created on first write: an older team reads the defaults, and a
 //! missing key reads its default.
 
@@ -121,6 +125,9 @@ pub struct TeamView {
     pub members: Vec<Member>,
     pub devices: Vec<Device>,
     pub settings: TeamSettings,
+    /// The current team-key epoch (0: none yet) and the hash of that key.
+    pub key_epoch: u32,
+    pub key_check: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -136,6 +143,9 @@ pub struct Device {
     pub id: DeviceId,
     pub member: MemberId,
     pub revoked: bool,
+    /// The device's sync (Noise static) public key, hex; absent on a device that never
+    /// set up sync.
+    pub key: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -150,6 +160,11 @@ pub struct TeamSettings {
 impl TeamView {
     pub fn member(&self, id: &MemberId) -> Option<&Member> {
         self.members.iter().find(|m| &m.id == id)
+    }
+
+    /// The device whose sync key is `key` (hex), revoked or not.
+    pub fn device_by_key(&self, key: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.key.as_deref() == Some(key))
     }
 
     /// The member who wrote a change, from its actor id.
@@ -177,6 +192,17 @@ pub struct TeamDoc {
 
 impl TeamDoc {
     pub fn create(new: NewTeam, actor: &ActorId, now: DateTime<Utc>) -> Result<TeamDoc, CoreError> {
+        Self::create_with_keys(new, None, actor, now)
+    }
+
+    /// A new team whose first device is ready to sync: its Noise public key and the
+    /// first team-key epoch (`check` is the key's hash) are in the founding change.
+    pub fn create_with_keys(
+        new: NewTeam,
+        keys: Option<(&str, &str)>,
+        actor: &ActorId,
+        now: DateTime<Utc>,
+    ) -> Result<TeamDoc, CoreError> {
         let name = required_text("team name", &new.name)?;
         let member_name = required_text("member name", &new.member_name)?;
         let mut doc = AutoCommit::new().with_actor(actor.clone());
@@ -200,6 +226,10 @@ impl TeamDoc {
         };
         team.write_member(&new.first_member, &member_name, new.member_role, now)?;
         team.write_device(&new.device, &new.first_member, now)?;
+        if let Some((device_key, check)) = keys {
+            team.write_device_key(&new.device, device_key)?;
+            team.write_team_key(1, check)?;
+        }
         team.commit("team.create", now);
         Ok(team)
     }
@@ -276,6 +306,7 @@ impl TeamDoc {
                     id: DeviceId::parse(&key).ok()?,
                     member: str_at(doc, &d, "member")?.parse().ok()?,
                     revoked: bool_at(doc, &d, "revoked").unwrap_or(false),
+                    key: str_at(doc, &d, "key"),
                 })
             })
             .collect();
@@ -289,7 +320,16 @@ impl TeamDoc {
                     .collect()
             })
             .unwrap_or_default();
+        let team_key = obj_at(doc, &ROOT, "team_key");
+        let key_epoch = team_key
+            .as_ref()
+            .and_then(|k| int_at(doc, k, "epoch"))
+            .and_then(|v| u32::try_from(v).ok())
+            .unwrap_or(0);
+        let key_check = team_key.as_ref().and_then(|k| str_at(doc, k, "check"));
         Ok(TeamView {
+            key_epoch,
+            key_check,
             id: str_at(doc, &ROOT, "id")
                 .ok_or_else(|| CoreError::Document("team without an id".into()))?
                 .parse()?,
@@ -414,6 +454,137 @@ impl TeamDoc {
         let name = required_text("member name", name)?;
         self.write_member(id, &name, role, now)?;
         self.commit("team.member-add", now);
+        Ok(())
+    }
+
+    /// Checks that every change `received` holds beyond this document was written from
+    /// a team manager's device that is not revoked, judged against the roster as it
+    /// stood before that change (changes are replayed in causal order). Sync calls this
+    /// before it keeps any received change of the team document.
+    pub fn check_received(&self, received: &mut AutoCommit) -> Result<(), CoreError> {
+        let mut mine = self.doc.clone();
+        let heads = mine.get_heads();
+        let changes = received.get_changes(&heads);
+        let mut check = TeamDoc {
+            doc: mine,
+            saved: Vec::new(),
+        };
+        for change in changes {
+            let view = check.view()?;
+            let allowed = DeviceId::of_actor(change.actor_id())
+                .is_some_and(|d| crate::access::may_change_team(&view, &d));
+            if !allowed {
+                return Err(CoreError::NotPermitted {
+                    action: "change the team's roster and settings".into(),
+                    who_may: "a team manager's device".into(),
+                });
+            }
+            check.doc.apply_changes([change])?;
+        }
+        Ok(())
+    }
+
+    /// Adds a paired device (with its sync key) for a member; only a team manager may.
+    pub fn add_device(
+        &mut self,
+        device: &DeviceId,
+        member: &MemberId,
+        key: &str,
+        by: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
+        self.require_manager(by)?;
+        let view = self.view()?;
+        if view.member(member).is_none() {
+            return Err(CoreError::Invalid("no such member on the roster".into()));
+        }
+        if view.devices.iter().any(|d| &d.id == device) || view.device_by_key(key).is_some() {
+            return Err(CoreError::Invalid(
+                "this device is already on the roster".into(),
+            ));
+        }
+        self.write_device(device, member, now)?;
+        self.write_device_key(device, key)?;
+        self.commit("team.device-add", now);
+        Ok(())
+    }
+
+    /// Records this device's sync key when the roster has none for it yet (a workspace
+    /// made before sync existed); only a team manager may, like every roster change.
+    pub fn set_device_key(
+        &mut self,
+        device: &DeviceId,
+        key: &str,
+        by: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
+        self.require_manager(by)?;
+        self.write_device_key(device, key)?;
+        self.commit("team.device-key", now);
+        Ok(())
+    }
+
+    /// Sets the team-key epoch and the new key's hash (first key, or a rotation).
+    pub fn set_team_key(
+        &mut self,
+        epoch: u32,
+        check: &str,
+        by: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
+        self.require_manager(by)?;
+        self.write_team_key(epoch, check)?;
+        self.commit("team.key", now);
+        Ok(())
+    }
+
+    /// Revokes a device and moves the team to a new key epoch in one change: peers that
+    /// receive it refuse the device and accept the new key only if its hash matches.
+    pub fn revoke_device(
+        &mut self,
+        device: &DeviceId,
+        epoch: u32,
+        check: &str,
+        by: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
+        self.require_manager(by)?;
+        let view = self.view()?;
+        match view.devices.iter().find(|d| &d.id == device) {
+            None => return Err(CoreError::Invalid("no such device on the roster".into())),
+            Some(d) if d.revoked => {
+                return Err(CoreError::Invalid("the device is already revoked".into()));
+            }
+            Some(_) => {}
+        }
+        if epoch <= view.key_epoch {
+            return Err(CoreError::Invalid(
+                "a new team key needs a new epoch".into(),
+            ));
+        }
+        let devices = required_obj(&self.doc, &ROOT, "devices")?;
+        let d = required_obj(&self.doc, &devices, device.as_str())?;
+        self.doc.put(&d, "revoked", true)?;
+        self.write_team_key(epoch, check)?;
+        self.commit("team.device-revoke", now);
+        Ok(())
+    }
+
+    fn write_device_key(&mut self, device: &DeviceId, key: &str) -> Result<(), CoreError> {
+        let devices = required_obj(&self.doc, &ROOT, "devices")?;
+        let d = obj_at(&self.doc, &devices, device.as_str())
+            .ok_or_else(|| CoreError::Invalid("no such device on the roster".into()))?;
+        self.doc.put(&d, "key", key)?;
+        Ok(())
+    }
+
+    fn write_team_key(&mut self, epoch: u32, check: &str) -> Result<(), CoreError> {
+        let k = match obj_at(&self.doc, &ROOT, "team_key") {
+            Some(k) => k,
+            None => self.doc.put_object(ROOT, "team_key", ObjType::Map)?,
+        };
+        self.doc.put(&k, "epoch", i64::from(epoch))?;
+        self.doc.put(&k, "check", check)?;
         Ok(())
     }
 
