@@ -1,0 +1,15 @@
+//! The graph snapshot: one person's FIT graph with its change facts and item table.
+
+use crate::layout::Writer;
+use crate::model::GraphSnapshot;
+use crate::{DocumentContext, ReportError};
+
+pub(crate) fn render(g: &GraphSnapshot, ctx: &DocumentContext) -> Result<Vec<u8>, ReportError> {
+    let mut w = Writer::new(&ctx.title)?;
+    w.heading(
+        1,
+        &format!("FIT graph: {} ({})", g.scene.subject_name, g.family),
+    );
+    crate::chart::graph(&mut w, &g.scene);
+    w.finish(ctx, false)
+}
