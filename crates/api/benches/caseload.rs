@@ -113,6 +113,18 @@ fn main() {
     });
     open_one.line("open one case + compute its outcomes", "p95 < 20 ms");
 
+    // The desktop app's "open a case": its view, then the first child's graph (chart
+    // scene with the expected band from the team's local norms).
+    let open_graph = Stats::time(100, |i| {
+        let id = &ids[(i * 7919) % ids.len()];
+        let view = ws.case(id).unwrap();
+        match view.people.iter().find(|p| p.role.is_child()) {
+            Some(child) => ws.chart(id, child.id.as_str()).unwrap().panels.len(),
+            None => 0,
+        }
+    });
+    open_graph.line("open one case + its first child's chart scene", "p95 < 100 ms");
+
     // Durable writes: one rating each in a fresh meeting of 100 different open cases
     // (typical case sizes, not one case grown out of proportion).
     let mut targets = Vec::new();

@@ -119,10 +119,7 @@ impl Workspace {
             Some(params) => (params.expected(&measure, intake, sessions), None),
             None => {
                 let min = self.team.view()?.settings.etr_min_episodes as usize;
-                let mut episodes = Vec::new();
-                for id in self.case_ids()? {
-                    episodes.extend(self.case_view(&id)?.closed_episode_totals(&measure));
-                }
+                let episodes = self.closed_episode_totals(&measure)?;
                 let count = episodes.len();
                 let curve = LocalNorms::from_closed_episodes(&measure, &episodes, min)
                     .and_then(|norms| norms.expected(&measure, intake, sessions));

@@ -16,6 +16,7 @@ mod desk;
 mod error;
 mod expected;
 mod history;
+mod norms;
 mod plans;
 mod prompts;
 mod ratings;

@@ -31,6 +31,8 @@ pub struct Workspace {
     pub(crate) actor: ActorId,
     pub(crate) measures: MeasureSet,
     pub(crate) clock: Box<dyn Clock>,
+    /// Local-norms inputs per case, reused while the case is unchanged.
+    pub(crate) norms: std::sync::Mutex<crate::norms::NormsCache>,
 }
 
 /// What `init` needs: the team and the first member (this device's user).
@@ -108,6 +110,7 @@ impl Workspace {
             actor,
             measures,
             clock,
+            norms: Default::default(),
         })
     }
 
@@ -166,6 +169,7 @@ impl Workspace {
             actor,
             measures,
             clock,
+            norms: Default::default(),
         })
     }
 

@@ -139,3 +139,27 @@ fn the_demo_writes_the_casework_its_member_may_write() {
         );
     }
 }
+
+#[test]
+fn closing_an_episode_adds_it_to_the_norms_of_the_same_open_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = manager(dir.path());
+    ws.demo(20, 9).unwrap();
+    let (case, parent) = rated_parent(&ws);
+    let before = ws
+        .expected_response(&case, &parent, None)
+        .unwrap()
+        .episodes
+        .unwrap();
+    // Asked twice without a change: the same answer (from the per-case cache).
+    let again = ws.expected_response(&case, &parent, None).unwrap();
+    assert_eq!(again.episodes, Some(before));
+
+    ws.close_case(&case, "2026-11-20", "goals met").unwrap();
+    let after = ws
+        .expected_response(&case, &parent, None)
+        .unwrap()
+        .episodes
+        .unwrap();
+    assert!(after > before, "{after} closed episodes after closing one, {before} before");
+}

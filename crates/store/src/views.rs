@@ -127,6 +127,22 @@ impl Store {
         n.map(seq_from_sql).transpose()
     }
 
+    /// Every document of `kind` with its last sequence number, in id order: one query
+    /// to tell which in-memory derived data is still current.
+    pub fn doc_seqs(&self, kind: &str) -> Result<Vec<(String, u64)>> {
+        let sql =
+            format!("SELECT d.id, {LAST_SEQ_OF_D} FROM docs d WHERE d.kind = ?1 ORDER BY d.id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map([kind], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, n)| Ok((id, seq_from_sql(n)?)))
+            .collect()
+    }
+
     /// The document's view blob if it was computed at the document's current last
     /// sequence number; `None` if it is stale or missing (or the document is unknown):
     /// then rebuild it from `load` and store it with `put_view`.
