@@ -11,11 +11,13 @@ use hearth_core::{CaseId, Tenths};
 use crate::error::Result;
 use crate::workspace::{KIND_CASE, Workspace};
 
-/// Per case: the sequence number read at, and per outcome measure (upper case) the
-/// closed episodes' self-rated totals.
+/// Per outcome measure (upper case): each closed episode's self-rated totals.
+type TotalsByMeasure = BTreeMap<String, Vec<Vec<Tenths>>>;
+
+/// Per case: the sequence number read at, and its closed episodes' totals.
 #[derive(Default)]
 pub(crate) struct NormsCache {
-    per_case: HashMap<String, (u64, BTreeMap<String, Vec<Vec<Tenths>>>)>,
+    per_case: HashMap<String, (u64, TotalsByMeasure)>,
 }
 
 impl Workspace {
