@@ -25,6 +25,8 @@ pub enum ApiError {
     Store(StoreError),
     #[error("{0}")]
     Io(String),
+    #[error("sync: {0}")]
+    Sync(#[from] hearth_sync::SyncError),
 }
 
 impl ApiError {
@@ -41,6 +43,10 @@ impl ApiError {
             ApiError::Invalid(_) => "invalid",
             ApiError::Store(_) => "store",
             ApiError::Io(_) => "io",
+            ApiError::Sync(hearth_sync::SyncError::NotOnRoster) => "sync-not-on-roster",
+            ApiError::Sync(hearth_sync::SyncError::Handshake) => "sync-handshake",
+            ApiError::Sync(hearth_sync::SyncError::Pairing(_)) => "sync-pairing",
+            ApiError::Sync(_) => "sync",
         }
     }
 }

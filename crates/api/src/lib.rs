@@ -14,12 +14,14 @@ mod consent;
 mod demo;
 mod desk;
 mod error;
+mod export;
 mod expected;
 mod history;
 mod norms;
 mod plans;
 mod prompts;
 mod ratings;
+pub mod sync;
 mod team;
 mod team_fit;
 mod views;
@@ -28,6 +30,7 @@ mod workspace;
 pub use backup::restore;
 pub use casework::{SupervisionJson, SupervisionRequest, WriteEntryRequest};
 pub use closure::{ClosingSummaryJson, PlanGoalJson};
+pub use export::{ExportKind, ExportRequest, Exported};
 pub use desk::{
     AppSettings, DEMO_PASSPHRASE, MeasureInfo, PassphraseStrength, Vocabulary, member_roles,
     passphrase_strength,

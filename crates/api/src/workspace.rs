@@ -16,9 +16,9 @@ use crate::error::{ApiError, Result};
 
 pub(crate) const KIND_CASE: &str = "case";
 pub(crate) const KIND_TEAM: &str = "team";
-const META_TEAM: &str = "team_id";
-const META_MEMBER: &str = "member_id";
-const META_DEVICE: &str = "device_id";
+pub(crate) const META_TEAM: &str = "team_id";
+pub(crate) const META_MEMBER: &str = "member_id";
+pub(crate) const META_DEVICE: &str = "device_id";
 /// Incremental chunks kept per document before they are folded into a snapshot.
 const COMPACT_AFTER_CHUNKS: u64 = 64;
 
@@ -82,8 +82,13 @@ impl Workspace {
         let actor = device.actor(random_bytes());
         let team_id = TeamId::from_random(random_bytes());
         let member = MemberId::from_random(random_bytes());
+        // Sync identity: this device's Noise key and the team's first key, named in the
+        // founding change of the roster (see `sync`).
+        let sync_keys = hearth_sync::keys::StaticKeys::generate();
+        let team_keys = hearth_sync::keys::TeamKeys::new(1, hearth_sync::keys::random_key());
+        let key_check = hearth_sync::keys::key_check(&team_keys.key);
         // Build the team document first: a bad name fails here, before any file exists.
-        let mut team = TeamDoc::create(
+        let mut team = TeamDoc::create_with_keys(
             NewTeam {
                 id: team_id.clone(),
                 name: request.team_name.to_string(),
@@ -92,10 +97,12 @@ impl Workspace {
                 member_role: role,
                 device: device.clone(),
             },
+            Some((&sync_keys.public_hex(), &key_check)),
             &actor,
             now,
         )?;
         let store = Store::create(dir, passphrase, kdf)?;
+        crate::sync::store_identity(&store, &sync_keys, &team_keys)?;
         store.set_meta(META_DEVICE, device.as_str().as_bytes())?;
         store.set_meta(META_MEMBER, member.as_str().as_bytes())?;
         store.set_meta(META_TEAM, team_id.as_str().as_bytes())?;
@@ -260,7 +267,7 @@ impl Workspace {
 }
 
 /// A passphrase protects every family's record on a laptop that can be lost.
-fn check_passphrase(passphrase: &str) -> Result<()> {
+pub(crate) fn check_passphrase(passphrase: &str) -> Result<()> {
     if passphrase.chars().count() < 8 {
         return Err(ApiError::Refused(
             "the passphrase must have at least 8 characters".into(),

@@ -49,6 +49,24 @@ fn default_data_dir() -> Option<PathBuf> {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Pair a new device with a one-time code (team managers).
+    #[command(subcommand)]
+    Pair(crate::sync_cmd::PairCommand),
+    /// Join a team from a new device with the code shown on a team manager's device.
+    Join(crate::sync_cmd::JoinArgs),
+    /// Run as a sync peer: find the team's devices on this network and sync.
+    Serve(crate::sync_cmd::ServeArgs),
+    /// The team's devices and when each last synced.
+    Peers {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Devices on the roster.
+    #[command(subcommand)]
+    Device(crate::sync_cmd::DeviceCommand),
+    /// Sync status.
+    #[command(subcommand)]
+    Sync(crate::sync_cmd::SyncCommand),
     /// Create a new workspace with a new team (refuses an existing workspace).
     Init {
         #[arg(long)]
@@ -193,6 +211,10 @@ pub enum Command {
     /// The team: roster and settings.
     #[command(subcommand)]
     Team(TeamCommand),
+    /// Export a PDF for the statutory case file: parenting-assessment,
+    /// closing-summary, graph (--subject), supervision (--record) or letter
+    /// (--subject for a child's). An existing file is kept unless --force.
+    Export(crate::export_cmd::ExportArgs),
     /// The workspace passphrase.
     #[command(subcommand)]
     Passphrase(PassphraseCommand),
@@ -200,6 +222,20 @@ pub enum Command {
 
 #[derive(Subcommand)]
 pub enum CaseCommand {
+    /// Share a case with a member (its allocated worker or a team manager may).
+    Share {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        member: String,
+    },
+    /// Stop sharing a case with a member. What their devices already hold stays there.
+    Unshare {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        member: String,
+    },
     /// Add a case; prints its id.
     Add {
         #[arg(long)]
@@ -433,6 +469,9 @@ pub enum TeamCommand {
     },
     /// Closed episodes needed before local expected-response norms are shown.
     NormsMinimum { value: u32 },
+    /// The protective marking printed on every page of exported PDFs, e.g.
+    /// OFFICIAL-SENSITIVE (team managers only); "" removes it.
+    ProtectiveMarking { marking: String },
     /// The thresholds of the drift prompts (team managers only); options not given
     /// keep their current value. Prompts never block anything.
     Drift {

@@ -3,8 +3,10 @@
 //! command and prints the result. No rules live here.
 
 mod args;
+mod export_cmd;
 mod output;
 mod passphrase;
+mod sync_cmd;
 
 use std::process::ExitCode;
 
@@ -91,6 +93,17 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             )?;
             let me = ws.whoami()?;
             say!("{}", me.member);
+        }
+        Command::Pair(cmd) => sync_cmd::pair(&dir, cmd)?,
+        Command::Join(args) => sync_cmd::join_cmd(&dir, args)?,
+        Command::Serve(args) => sync_cmd::serve_cmd(&dir, args)?,
+        Command::Peers { json } => sync_cmd::peers(&dir, json)?,
+        Command::Device(cmd) => sync_cmd::device(&dir, cmd)?,
+        Command::Sync(cmd) => sync_cmd::sync(&dir, cmd)?,
+        Command::Case(CaseCommand::Share { case, member }) => open()?.share_case(&case, &member)?,
+        Command::Case(CaseCommand::Unshare { case, member }) => {
+            open()?.unshare_case(&case, &member)?;
+            say!("unshared: the member's devices get no further changes; what they already hold stays there.");
         }
         Command::Case(CaseCommand::Add { family, reference }) => {
             let mut ws = open()?;
@@ -549,6 +562,10 @@ fn run(cli: Cli) -> Result<(), ApiError> {
             let json = std::fs::read_to_string(&file)
                 .map_err(|e| ApiError::Io(format!("{}: {e}", file.display())))?;
             open()?.set_measure_override(&json)?;
+        }
+        Command::Export(a) => export_cmd::run(open, a)?,
+        Command::Team(TeamCommand::ProtectiveMarking { marking }) => {
+            open()?.set_protective_marking(&marking)?;
         }
         Command::Team(TeamCommand::NormsMinimum { value }) => {
             open()?.set_etr_min_episodes(value)?;
