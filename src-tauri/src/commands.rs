@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use hearth_api::clock::SystemClock;
-use hearth_api::core::case::CaseView;
 use hearth_api::core::analytics::TeamFitSummary;
+use hearth_api::core::case::CaseView;
 use hearth_api::core::chart::ChartScene;
 use hearth_api::core::desk::{CaseloadRow, ScaleOffer};
 use hearth_api::{

@@ -49,15 +49,24 @@ impl UiError {
 pub type Answer<T> = Result<T, UiError>;
 
 impl Shared {
-    /// The workspace directory: `HEARTH_DATA`, else the platform's data directory
-    /// (the same default as hearth-cli).
+    /// The workspace directory: `--data DIR`, else `HEARTH_DATA`, else the platform's
+    /// data directory (the same default as hearth-cli).
     pub fn from_env() -> Result<Shared, String> {
         let env = |k: &str| {
             std::env::var_os(k)
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         };
-        let dir = env("HEARTH_DATA")
+        // `--data DIR` first: WebDriver tests start the app with arguments only.
+        let mut args = std::env::args_os().skip(1);
+        let mut flag = None;
+        while let Some(a) = args.next() {
+            if a == "--data" {
+                flag = args.next().map(PathBuf::from);
+            }
+        }
+        let dir = flag
+            .or_else(|| env("HEARTH_DATA"))
             .or_else(|| {
                 let base = if cfg!(target_os = "windows") {
                     env("APPDATA")

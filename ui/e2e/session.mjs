@@ -49,8 +49,7 @@ export class Actions {
   async type(selector, text, what) {
     const el = await this.b.$(selector);
     await el.waitForDisplayed({ timeout: 10000 });
-    await el.click();
-    await this.b.keys(text.split(""));
+    await el.addValue(text);
     this.count++;
     this.log.push(what ?? `type into ${selector}`);
   }
@@ -77,8 +76,7 @@ export class Actions {
 export async function fill(browser, selector, text) {
   const el = await browser.$(selector);
   await el.waitForDisplayed({ timeout: 10000 });
-  await el.click();
-  await browser.keys(text.split(""));
+  await el.addValue(text);
 }
 
 export async function text(browser, selector) {
@@ -88,11 +86,18 @@ export async function text(browser, selector) {
 }
 
 export async function waitText(browser, selector, expected, timeout = 15000) {
-  await browser.waitUntil(async () => {
-    const els = await browser.$$(selector);
-    for (const el of els) {
-      if ((await el.getText()).includes(expected)) return true;
-    }
-    return false;
-  }, { timeout, timeoutMsg: `no ${selector} containing ${JSON.stringify(expected)}` });
+  try {
+    await browser.waitUntil(async () => {
+      const els = await browser.$$(selector);
+      for (const el of els) {
+        if ((await el.getText()).includes(expected)) return true;
+      }
+      return false;
+    }, { timeout });
+  } catch {
+    // Say what the screen showed instead: its alerts are the likeliest reason.
+    const alerts = [];
+    for (const el of await browser.$$('[role="alert"]')) alerts.push(await el.getText());
+    throw new Error(`no ${selector} containing ${JSON.stringify(expected)}; alerts on screen: ${JSON.stringify(alerts)}`);
+  }
 }
