@@ -39,14 +39,16 @@ try {
   await (await b.$(T("calibrate"))).click();
   await (await b.$(T("calib-save"))).click();
   await (await b.$(T("nav-caseload"))).click();
+  await (await b.$(T("case-row"))).waitForDisplayed({ timeout: 20000 });
+  // A family with a child who rates the CORS.
   for (const row of await b.$$(T("case-row"))) {
-    if ((await row.$$("svg.spark polyline")).length > 0) {
+    if ((await row.getText()).includes("CORS") && !(await row.getText()).includes("YCORS")) {
       await (await row.$(T("open-case"))).click();
       break;
     }
   }
   await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 20000 });
-  const start = await b.$('[data-test^="screen-C"]');
+  const start = await b.$('[data-test="screen-CORS"]');
   await start.waitForClickable({ timeout: 20000 });
   await start.click();
   await (await b.$(T("client-mode"))).waitForDisplayed({ timeout: 20000 });

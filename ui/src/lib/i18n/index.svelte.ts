@@ -55,3 +55,14 @@ export function date(iso: string): string {
     timeZone: "UTC",
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
+
+/// An axis date: day and month, with the year only where it changes.
+export function axisDate(iso: string, withYear: boolean): string {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat(i18n.locale === "da" ? "da-DK" : "en-GB", {
+    day: "numeric",
+    month: "short",
+    year: withYear ? "numeric" : undefined,
+    timeZone: "UTC",
+  }).format(new Date(Date.UTC(y, m - 1, d)));
+}
