@@ -163,6 +163,16 @@ test("new family, a meeting: the child scores CORS on screen, the mother a colla
     await (await b.$(T("toggle-Małgorzata Wiśniewska"))).click();
     await b.waitUntil(async () => (await b.$$('[data-panel="outcome"] [data-test="series"]')).length === 1, { timeout: 5000 });
 
+    // Graph review: the child's graph full screen, nothing else of the case.
+    await (await b.$(T("review"))).click();
+    await (await b.$(T("graph-review"))).waitForDisplayed({ timeout: 10000 });
+    for (const hidden of ["case-view", "nav-caseload", "members", "meeting"]) {
+      assert.equal(await (await b.$(T(hidden))).isExisting(), false, `${hidden} hidden in graph review`);
+    }
+    assert.equal((await b.$$('[data-test="graph-review"] [data-test="series"]')).length, 3);
+    await (await b.$(T("leave-review"))).click();
+    await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 10000 });
+
     const report = { family: familyActions, meeting: meetingActions, total: a.count, steps: a.log };
     writeFileSync(process.env.HEARTH_E2E_ACTIONS ?? "/dev/null", JSON.stringify(report, null, 2));
     console.log(`scenario actions: family ${familyActions}, meeting with three ratings ${meetingActions}`);
