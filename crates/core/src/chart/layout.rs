@@ -37,9 +37,9 @@ impl From<EtrUnavailable> for ExpectedStatus {
 
 const TOTAL_MIN: Tenths = Tenths(0);
 const TOTAL_MAX: Tenths = Tenths(400);
-/// Dates with at most this many ratings are all labelled; beyond it, a spread of them.
-const MAX_ALL_TICKS: usize = 8;
-const SPREAD_TICKS: usize = 6;
+/// The least distance between two labelled dates, as a share of the axis: a date
+/// label is about a sixth of a graph's width.
+const MIN_TICK_GAP: f64 = 0.17;
 /// Empty space either side of the first and last rating, so markers are not cut off.
 const MIN_MARGIN_DAYS: i64 = 3;
 
@@ -236,17 +236,30 @@ impl DateAxis {
         ((date - self.start).num_days() as f64 / span).clamp(0.0, 1.0)
     }
 
+    /// Ticks at rating dates, none closer than `MIN_TICK_GAP` to the one before, so
+    /// date labels never overlap; the first and the latest rating are always labelled.
     fn to_scene(&self) -> XAxis {
-        let n = self.dates.len();
-        let picked: Vec<NaiveDate> = if n <= MAX_ALL_TICKS {
-            self.dates.clone()
-        } else {
-            let mut picked: Vec<NaiveDate> = (0..SPREAD_TICKS)
-                .map(|i| self.dates[i * (n - 1) / (SPREAD_TICKS - 1)])
-                .collect();
-            picked.dedup();
-            picked
-        };
+        let mut picked: Vec<NaiveDate> = Vec::new();
+        for &date in &self.dates {
+            match picked.last() {
+                Some(&last) if self.x(date) - self.x(last) < MIN_TICK_GAP => {}
+                _ => picked.push(date),
+            }
+        }
+        if let (Some(&latest), Some(&last)) = (self.dates.last(), picked.last())
+            && latest != last
+        {
+            // The latest rating matters most: it replaces a neighbour too close to it.
+            if picked.len() > 1 && self.x(latest) - self.x(last) < MIN_TICK_GAP {
+                picked.pop();
+            }
+            if picked
+                .last()
+                .is_none_or(|&l| self.x(latest) - self.x(l) >= MIN_TICK_GAP)
+            {
+                picked.push(latest);
+            }
+        }
         XAxis {
             start: self.start,
             end: self.end,

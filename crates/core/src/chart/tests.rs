@@ -357,3 +357,45 @@ fn the_scene_serialises_for_the_ui() {
     assert_eq!(json["panels"][0]["reference_lines"][0]["value"], 32.0);
     assert_eq!(json["expected"]["status"], "no_model");
 }
+
+#[test]
+fn date_labels_never_crowd_and_the_first_and_latest_are_labelled() {
+    // Monthly ratings with two a week apart in the middle, over a year.
+    let dates = [
+        "2025-11-03",
+        "2025-12-01",
+        "2026-01-05",
+        "2026-02-02",
+        "2026-03-02",
+        "2026-03-09",
+        "2026-04-06",
+        "2026-05-04",
+        "2026-06-01",
+        "2026-07-06",
+        "2026-08-03",
+        "2026-09-07",
+        "2026-10-05",
+        "2026-10-19",
+    ];
+    let ratings: Vec<RatingInput> = dates
+        .iter()
+        .enumerate()
+        .map(|(i, date)| rating(i as u8, date, "CORS", CHILD, 200 + i as i32))
+        .collect();
+    let scene = scene(&outcomes("2016-05-01", &ratings), no_model());
+    let ticks = scene.x_axis.expect("rated").ticks;
+    assert_eq!(ticks.first().map(|t| t.date), Some(d("2025-11-03")));
+    assert_eq!(ticks.last().map(|t| t.date), Some(d("2026-10-19")));
+    for pair in ticks.windows(2) {
+        assert!(
+            pair[1].x - pair[0].x >= 0.17,
+            "{:?} too close to {:?}",
+            pair[1],
+            pair[0]
+        );
+    }
+    assert!(
+        ticks.len() >= 4,
+        "a year of ratings gets several labels: {ticks:?}"
+    );
+}
