@@ -14,8 +14,8 @@ mod consent;
 mod demo;
 mod desk;
 mod error;
-mod export;
 mod expected;
+mod export;
 mod history;
 mod norms;
 mod plans;
@@ -30,13 +30,13 @@ mod workspace;
 pub use backup::restore;
 pub use casework::{SupervisionJson, SupervisionRequest, WriteEntryRequest};
 pub use closure::{ClosingSummaryJson, PlanGoalJson};
-pub use export::{ExportKind, ExportRequest, Exported};
 pub use desk::{
     AppSettings, DEMO_PASSPHRASE, MeasureInfo, PassphraseStrength, Vocabulary, member_roles,
     passphrase_strength,
 };
 pub use error::{ApiError, Result};
 pub use expected::Expected;
+pub use export::{ExportKind, ExportRequest, Exported};
 pub use hearth_core as core;
 pub use hearth_store::{DataKey, KdfParams};
 pub use plans::{GoalJson, PlanJson, ReviewJson};

@@ -103,7 +103,9 @@ fn run(cli: Cli) -> Result<(), ApiError> {
         Command::Case(CaseCommand::Share { case, member }) => open()?.share_case(&case, &member)?,
         Command::Case(CaseCommand::Unshare { case, member }) => {
             open()?.unshare_case(&case, &member)?;
-            say!("unshared: the member's devices get no further changes; what they already hold stays there.");
+            say!(
+                "unshared: the member's devices get no further changes; what they already hold stays there."
+            );
         }
         Command::Case(CaseCommand::Add { family, reference }) => {
             let mut ws = open()?;

@@ -155,6 +155,9 @@ pub struct TeamSettings {
     pub etr_min_episodes: u32,
     /// The thresholds of the drift prompts (see `crate::prompts`).
     pub drift: DriftSettings,
+    /// The protective marking printed on every page of the team's PDFs (e.g.
+    /// "OFFICIAL-SENSITIVE"); `None` prints none. Stored as `settings.protective_marking`.
+    pub protective_marking: Option<String>,
 }
 
 impl TeamView {
@@ -342,6 +345,8 @@ impl TeamDoc {
                     .and_then(|v| u32::try_from(v).ok())
                     .unwrap_or(DEFAULT_ETR_MIN_EPISODES),
                 drift: read_drift(doc, &settings),
+                protective_marking: str_at(doc, &settings, "protective_marking")
+                    .filter(|m| !m.trim().is_empty()),
             },
         })
     }
@@ -416,6 +421,28 @@ impl TeamDoc {
         self.doc
             .put(&settings, "etr_min_episodes", i64::from(value))?;
         self.commit("team.etr-min-episodes", now);
+        Ok(())
+    }
+
+    /// Sets the protective marking of the team's documents (team managers only); an
+    /// empty text removes it. One line of at most 60 characters: it is printed in the
+    /// header and footer of every page.
+    pub fn set_protective_marking(
+        &mut self,
+        marking: &str,
+        by: &MemberId,
+        now: DateTime<Utc>,
+    ) -> Result<(), CoreError> {
+        self.require_manager(by)?;
+        let m = marking.trim();
+        if m.chars().count() > 60 || m.chars().any(char::is_control) {
+            return Err(CoreError::Invalid(
+                "a protective marking is one line of at most 60 characters".into(),
+            ));
+        }
+        let settings = required_obj(&self.doc, &ROOT, "settings")?;
+        self.doc.put(&settings, "protective_marking", m)?;
+        self.commit("team.protective-marking", now);
         Ok(())
     }
 

@@ -64,8 +64,12 @@ pub(crate) fn render(
     w.bullets(&contents);
 
     // The workbook, section by section.
-    for s in &a.sections {
-        w.new_page();
+    // Each section with entries starts a page; an empty one follows on the same page
+    // rather than leaving a page that says only "no entries".
+    for (i, s) in a.sections.iter().enumerate() {
+        if i == 0 || !s.entries.is_empty() {
+            w.new_page();
+        }
         w.heading(1, &s.title);
         if s.entries.is_empty() {
             w.text_block(Style::MUTED.sized(10.5), 0.0, "No entries in this section.");
