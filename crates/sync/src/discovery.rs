@@ -206,7 +206,17 @@ impl Discovery {
                         .map(|p| (p.key().to_string(), p.val_str().to_string()))
                         .collect();
                     if let Ok(record) = Record::parse(&txt, info.port) {
-                        let addrs = info.addresses.iter().map(|a| a.to_ip_addr()).collect();
+                        // IPv6 link-local addresses need their interface, which a
+                        // plain address loses: use the others.
+                        let addrs = info
+                            .addresses
+                            .iter()
+                            .map(|a| a.to_ip_addr())
+                            .filter(|a| match a {
+                                IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) != 0xfe80,
+                                IpAddr::V4(_) => true,
+                            })
+                            .collect();
                         found.push((record, addrs));
                     }
                 }

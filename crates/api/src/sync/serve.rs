@@ -180,24 +180,22 @@ pub fn serve(
                     if opts.once && done_once.contains(&name) {
                         continue;
                     }
-                    let mut last_err = None;
+                    let mut synced = false;
                     for addr in addrs {
                         match ws.sync_with(addr, on_event) {
                             Ok(outcome) => {
                                 report.lock().expect("report lock").sessions.push(outcome);
-                                last_err = None;
-                                done_once.insert(name.clone());
+                                synced = true;
                                 break;
                             }
-                            Err(e) => last_err = Some((addr, e)),
+                            Err(e) => {
+                                report.lock().expect("report lock").errors += 1;
+                                on_event(error_event(&addr.to_string(), &e));
+                            }
                         }
                     }
-                    if let Some((addr, e)) = last_err {
-                        report.lock().expect("report lock").errors += 1;
-                        on_event(error_event(&addr.to_string(), &e));
-                        if opts.once {
-                            done_once.insert(name.clone());
-                        }
+                    if synced || opts.once {
+                        done_once.insert(name.clone());
                     }
                 }
                 next_round = Instant::now() + opts.interval;
