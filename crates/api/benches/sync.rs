@@ -1,0 +1,141 @@
+//! Sync benchmark (release, loopback): `cargo bench -p hearth-api --bench sync`.
+//!
+//! Two workspaces of one team, paired by code over loopback TCP exactly as the CLI
+//! does. It times a full sync of the demo caseload (500 cases; HEARTH_BENCH_CASES to
+//! change) to an empty peer, then 200 edits on each peer and the reconnect, and
+//! reports the bytes on the wire against the bytes of Automerge changes carried.
+//! (The comparison with plain samod over TCP is not included: see the sync notes.)
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use hearth_api::clock::SystemClock;
+use hearth_api::sync::{InviteOptions, JoinRequest, SyncOutcome, join};
+use hearth_api::{InitRequest, KdfParams, Workspace};
+
+const PASS: &str = "benchmark passphrase";
+
+fn serve_in_background(dir: PathBuf, sessions: usize) -> (SocketAddr, std::thread::JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = std::thread::spawn(move || {
+        let key = Workspace::unwrap_key(&dir, PASS).unwrap();
+        for _ in 0..sessions {
+            let (stream, _) = listener.accept().unwrap();
+            let mut ws = Workspace::open_with_key(&dir, &key, Box::new(SystemClock)).unwrap();
+            ws.sync_accept(stream, &|_| {}).unwrap();
+        }
+    });
+    (addr, handle)
+}
+
+fn pair(a_dir: &Path, b_dir: &Path) -> Workspace {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let a_dir = a_dir.to_path_buf();
+    let inviter = std::thread::spawn(move || {
+        let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
+        let opts = InviteOptions {
+            port: 0,
+            valid_for: Duration::from_secs(60),
+            discovery: false,
+        };
+        a.pair_invite(&opts, &|code, port| {
+            tx.send((code.to_string(), port)).unwrap()
+        })
+        .unwrap();
+    });
+    let (code, port) = rx.recv().unwrap();
+    let b = join(
+        b_dir,
+        PASS,
+        JoinRequest {
+            code: &code,
+            member_name: "Second manager",
+            role: "team-manager",
+            peer: Some(SocketAddr::from(([127, 0, 0, 1], port))),
+            wait: Duration::from_secs(5),
+        },
+        KdfParams::fast_for_tests(),
+        Box::new(SystemClock),
+    )
+    .unwrap();
+    inviter.join().unwrap();
+    b
+}
+
+fn report(what: &str, took: Duration, o: &SyncOutcome) {
+    let wire = o.bytes_sent + o.bytes_received;
+    let changes = o.change_bytes_sent + o.change_bytes_received;
+    println!(
+        "{what}: {:.3} s; {} docs received, {} sent; wire {} bytes, changes {} bytes, ratio {:.3}",
+        took.as_secs_f64(),
+        o.docs_received,
+        o.docs_sent,
+        wire,
+        changes,
+        wire as f64 / changes.max(1) as f64
+    );
+}
+
+fn main() {
+    let cases: usize = std::env::var("HEARTH_BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let tmp = tempfile::tempdir().unwrap();
+    let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
+    {
+        let mut a = Workspace::init(
+            &a_dir,
+            PASS,
+            InitRequest {
+                team_name: "Bench team",
+                member_name: "Manager",
+                member_role: "team-manager",
+            },
+            KdfParams::fast_for_tests(),
+            Box::new(SystemClock),
+        )
+        .unwrap();
+        a.demo(cases, 7).unwrap();
+    }
+    let mut b = pair(&a_dir, &b_dir);
+
+    // 1. Every case to an empty peer.
+    let (addr, server) = serve_in_background(a_dir.clone(), 2);
+    let t = Instant::now();
+    let full = b.sync_with(addr, &|_| {}).unwrap();
+    report(
+        &format!("full sync of {cases} cases to an empty peer"),
+        t.elapsed(),
+        &full,
+    );
+    assert_eq!(full.docs_received, cases, "every case arrived");
+
+    // 2. 200 edits on each side (spread over 20 cases), then reconnect.
+    let ids: Vec<String> = b
+        .list_cases()
+        .unwrap()
+        .into_iter()
+        .take(20)
+        .map(|c| c.id.to_string())
+        .collect();
+    let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
+    for i in 0..200 {
+        let case = &ids[i % ids.len()];
+        a.add_person(case, &format!("Person A{i}"), "child", None, None)
+            .unwrap();
+        b.add_person(case, &format!("Person B{i}"), "child", None, None)
+            .unwrap();
+    }
+    drop(a);
+    let t = Instant::now();
+    let again = b.sync_with(addr, &|_| {}).unwrap();
+    report(
+        "reconnect after 200 edits on each peer",
+        t.elapsed(),
+        &again,
+    );
+    server.join().unwrap();
+}
