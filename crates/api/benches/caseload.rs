@@ -123,7 +123,10 @@ fn main() {
             None => 0,
         }
     });
-    open_graph.line("open one case + its first child's chart scene", "p95 < 100 ms");
+    open_graph.line(
+        "open one case + its first child's chart scene",
+        "p95 < 100 ms",
+    );
 
     // Durable writes: one rating each in a fresh meeting of 100 different open cases
     // (typical case sizes, not one case grown out of proportion).

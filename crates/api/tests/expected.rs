@@ -161,5 +161,8 @@ fn closing_an_episode_adds_it_to_the_norms_of_the_same_open_workspace() {
         .unwrap()
         .episodes
         .unwrap();
-    assert!(after > before, "{after} closed episodes after closing one, {before} before");
+    assert!(
+        after > before,
+        "{after} closed episodes after closing one, {before} before"
+    );
 }
