@@ -235,7 +235,10 @@ impl Writer {
         };
         let lines = self.wrap(style, text, CONTENT_W);
         let own = before + lines.len() as f32 * style.line_height() + after;
-        let keep = 3.0 * Style::BODY.line_height();
+        // A section heading is usually followed by a label and its text: keep room for
+        // both, so neither heading is left alone at the foot of a page.
+        let keep_lines = if level <= 2 { 5.0 } else { 3.0 };
+        let keep = keep_lines * Style::BODY.line_height();
         self.ensure(own + keep);
         if self.y < CONTENT_TOP {
             self.y -= before;

@@ -6,6 +6,9 @@ use hearth_core::Tenths;
 use hearth_core::casework::{ChangeWord, Rag};
 use hearth_core::chart::ChartScene;
 
+// One document is built per export, so the size difference between variants costs
+// nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 pub enum Document {
     ClosingSummary(ClosingSummary),
     Supervision(SupervisionRecord),

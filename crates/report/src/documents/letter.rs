@@ -14,20 +14,19 @@ pub(crate) fn render(l: &Letter, ctx: &DocumentContext) -> Result<Vec<u8>, Repor
     // Sender and date, top right, as a letter has them.
     let team = crate::layout::normalise(&l.team);
     let date = long_date(l.date);
-    let (x, y) = w.reserve(40.0);
+    let (_, y) = w.reserve(40.0);
     let right = MARGIN_X + crate::layout::CONTENT_W;
     let tw = w.width(Style::BOLD, &team);
     w.put(Style::BOLD, right - tw, y + 28.0, &team);
     let dw = w.width(Style::BODY, &date);
     w.put(Style::BODY, right - dw, y + 12.0, &date);
-    let _ = x;
     w.space(10.0);
 
     let mut bullets: Vec<String> = Vec::new();
     let flush = |w: &mut Writer, bullets: &mut Vec<String>| {
         for b in bullets.drain(..) {
             w.ensure(body.size * 1.4);
-            let top = w_y(w);
+            let top = w.cursor();
             w.put(body, MARGIN_X + 4.0, top - body.size, "•");
             w.text_block(body, 18.0, &b);
             w.space(2.0);
@@ -50,8 +49,4 @@ pub(crate) fn render(l: &Letter, ctx: &DocumentContext) -> Result<Vec<u8>, Repor
     }
     flush(&mut w, &mut bullets);
     w.finish(ctx, false)
-}
-
-fn w_y(w: &Writer) -> f32 {
-    w.cursor()
 }
