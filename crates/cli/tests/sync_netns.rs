@@ -313,10 +313,29 @@ fn pair_sync_filter_refuse_revoke_over_real_tcp_in_namespaces() {
     // Keep its output open: a closed pipe ends hearth-cli quietly.
     let (_, _server_out) = read_line_starting(&mut net.children[server], "listening on port");
     let started = Instant::now();
-    net.ok(1, &b, &["serve", "--once", "--discover-secs", "2"]);
+    let worker = net.spawn(
+        1,
+        &b,
+        &["serve", "--once", "--discover-secs", "2", "--json"],
+    );
+    let mut found = None;
+    let mut synced = None;
+    let mut out = BufReader::new(net.children[worker].stdout.take().unwrap());
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 {
+        if line.contains("\"peer-found\"") && found.is_none() {
+            found = Some(started.elapsed());
+        }
+        if line.contains("\"done\"") && synced.is_none() {
+            synced = Some(started.elapsed());
+        }
+        line.clear();
+    }
+    assert!(net.children[worker].wait().unwrap().success());
+    let (found, synced) = (found.expect("peer found by mDNS"), synced.expect("synced"));
     eprintln!(
-        "discovery to synced (worker, --once): {:?}",
-        started.elapsed()
+        "new peer in namespaces: process start to peer found {found:?}, to synced {synced:?}, discovery to synced {:?}",
+        synced - found
     );
     assert!(
         case_families(&net, 0, &a).contains(&FAMILY_B.to_string()),

@@ -202,13 +202,27 @@ impl Workspace {
         on_event: &dyn Fn(SyncEvent),
     ) -> Result<SyncOutcome> {
         let (me, keys) = self.sync_identity()?;
-        let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
-            .map_err(|e| ApiError::Io(format!("cannot reach {addr}: {e}")))?;
-        stream.set_read_timeout(Some(IO_TIMEOUT)).ok();
-        stream.set_write_timeout(Some(IO_TIMEOUT)).ok();
-        stream.set_nodelay(true).ok();
-        let authorize = |k: &[u8; 32]| self.authorize(k);
-        let (secure, peer) = noise::connect(stream, &me, keys.epoch, &keys.key, &authorize)?;
+        let attempt = |epoch: u32, key: &[u8; 32]| -> Result<(SecureStream<TcpStream>, Peer)> {
+            let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
+                .map_err(|e| ApiError::Io(format!("cannot reach {addr}: {e}")))?;
+            stream.set_read_timeout(Some(IO_TIMEOUT)).ok();
+            stream.set_write_timeout(Some(IO_TIMEOUT)).ok();
+            stream.set_nodelay(true).ok();
+            let authorize = |k: &[u8; 32]| self.authorize(k);
+            Ok(noise::connect(stream, &me, epoch, key, &authorize)?)
+        };
+        let (secure, peer) = match attempt(keys.epoch, &keys.key) {
+            Ok(x) => x,
+            // A peer that missed the last key rotation knows only the previous key: it
+            // is handed the new one inside the session.
+            Err(ApiError::Sync(
+                hearth_sync::SyncError::Closed | hearth_sync::SyncError::Handshake,
+            )) if keys.previous.is_some() => {
+                let (epoch, key) = keys.previous.expect("checked");
+                attempt(epoch, &key)?
+            }
+            Err(e) => return Err(e),
+        };
         self.run_session(secure, peer, keys, &addr.to_string(), on_event)
     }
 

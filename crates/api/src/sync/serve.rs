@@ -144,6 +144,8 @@ pub fn serve(
                         continue;
                     }
                     if table.observe(&tag, &record, &addrs, Instant::now()) {
+                        // A new peer: sync with it now rather than at the next round.
+                        next_round = Instant::now();
                         for a in &addrs {
                             on_event(SyncEvent::PeerFound {
                                 fingerprint: record.fingerprint.clone(),
@@ -170,9 +172,13 @@ pub fn serve(
                     .map(|a| (a.to_string(), vec![*a]))
                     .collect();
                 for s in table.peers.values() {
+                    if !roster.contains(&s.fingerprint) {
+                        // Not (or no longer) on our roster: nothing to do with it.
+                        done_once.insert(s.fingerprint.clone());
+                        continue;
+                    }
                     // Both sides find each other; in the long run only one starts.
-                    let ours = opts.once || my_fingerprint < s.fingerprint;
-                    if ours && roster.contains(&s.fingerprint) {
+                    if opts.once || my_fingerprint < s.fingerprint {
                         targets.push((s.fingerprint.clone(), s.socket_addrs()));
                     }
                 }

@@ -188,23 +188,17 @@ pub fn team(n: usize) -> Team {
         now(),
     )
     .unwrap();
-    for i in 1..n {
+    for (i, (member, device)) in members.iter().zip(&devices).enumerate().skip(1) {
         doc.add_member(
-            &members[i],
+            member,
             &format!("Member {i}"),
             ROLES[i % ROLES.len()],
             &members[0],
             now(),
         )
         .unwrap();
-        doc.add_device(
-            &devices[i],
-            &members[i],
-            &format!("{i:02}"),
-            &members[0],
-            now(),
-        )
-        .unwrap();
+        doc.add_device(device, member, &format!("{i:02}"), &members[0], now())
+            .unwrap();
     }
     let bytes = doc.save();
     let devices = (0..n)
