@@ -133,7 +133,13 @@ fn a_child_without_a_date_of_birth_gets_no_guessed_scale() {
         .unwrap()
         .to_string();
     let m = ws
-        .add_meeting(&case, "2026-11-20", "status", &[child.clone()], "")
+        .add_meeting(
+            &case,
+            "2026-11-20",
+            "status",
+            std::slice::from_ref(&child),
+            "",
+        )
         .unwrap()
         .to_string();
     let err = ws.scales_offered(&case, &m, &child).unwrap_err();
