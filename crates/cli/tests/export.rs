@@ -5,7 +5,7 @@
 //! leaves no file.
 
 mod common;
-#[path = "../../report/tests/pdf_tools.rs"]
+#[path = "../../report/tests/support/pdf_tools.rs"]
 mod pdf_tools;
 
 use std::path::Path;

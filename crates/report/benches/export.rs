@@ -5,7 +5,7 @@
 //! `cargo bench -p hearth-report --bench export`
 //! The LibreOffice comparison is skipped, with a message, when `soffice` is absent.
 
-#[path = "../tests/fixtures.rs"]
+#[path = "../tests/support/fixtures.rs"]
 mod fixtures;
 
 use std::path::Path;

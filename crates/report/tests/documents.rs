@@ -2,7 +2,9 @@
 //! content and order with pdftotext, structure with `qpdf --check`, every page
 //! rendered with pdftoppm, names with æøå, ŵŷ, ł, ğ intact.
 
+#[path = "support/fixtures.rs"]
 mod fixtures;
+#[path = "support/pdf_tools.rs"]
 mod pdf_tools;
 
 use fixtures::scene;

@@ -69,6 +69,18 @@ pub fn check_file(dir: tempfile::TempDir, pdf: PathBuf) -> Checked {
         })
         .count();
     assert_eq!(rendered, pages, "pdftoppm renders every page");
+    // Every font is embedded, subset and has a Unicode map (no base-14 font that
+    // would print "?" for a name).
+    let fonts = run(Command::new("pdffonts").arg(&pdf));
+    let fonts = String::from_utf8_lossy(&fonts.stdout).to_string();
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no fonts: {fonts}");
+    for row in rows {
+        assert!(
+            row.contains("yes yes yes"),
+            "font not embedded+subset+unicode: {row}"
+        );
+    }
     let text = run(Command::new("pdftotext").arg("-layout").arg(&pdf).arg("-"));
     Checked {
         text: String::from_utf8(text.stdout).expect("pdftotext gives UTF-8"),
