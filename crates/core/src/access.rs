@@ -162,3 +162,75 @@ pub fn may_change_team(team: &TeamView, device: &crate::team::DeviceId) -> bool 
         .and_then(|d| team.member(&d.member))
         .is_some_and(|m| m.active && m.role == MemberRole::TeamManager)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::team::Member;
+
+    fn member(n: u8, role: MemberRole, active: bool) -> Member {
+        Member {
+            id: MemberId::from_random([n; 16]),
+            name: format!("M{n}"),
+            role,
+            active,
+        }
+    }
+
+    fn team(members: Vec<Member>) -> TeamView {
+        use crate::team::{DeviceId, NewTeam, TeamDoc};
+        let now = chrono::Utc::now();
+        let device = DeviceId::from_random([8; 16]);
+        let doc = TeamDoc::create(
+            NewTeam {
+                id: crate::TeamId::from_random([9; 16]),
+                name: "T".into(),
+                first_member: MemberId::from_random([99; 16]),
+                member_name: "First".into(),
+                member_role: MemberRole::SocialWorker,
+                device: device.clone(),
+            },
+            &device.actor([0; 8]),
+            now,
+        )
+        .unwrap();
+        let mut view = doc.view().unwrap();
+        view.members = members;
+        view
+    }
+
+    #[test]
+    fn who_may_hold_and_who_may_share() {
+        let manager = member(1, MemberRole::TeamManager, true);
+        let worker = member(2, MemberRole::SocialWorker, true);
+        let dap = member(3, MemberRole::DomesticAbusePractitioner, true);
+        let former = member(4, MemberRole::SocialWorker, false);
+        let t = team(vec![
+            manager.clone(),
+            worker.clone(),
+            dap.clone(),
+            former.clone(),
+        ]);
+        let mut case = CaseAccess {
+            allocated_to: worker.id.clone(),
+            shared_with: Vec::new(),
+        };
+        assert!(may_hold(&t, &manager.id, &case));
+        assert!(may_hold(&t, &worker.id, &case));
+        assert!(!may_hold(&t, &dap.id, &case));
+        assert!(!may_hold(&t, &MemberId::from_random([5; 16]), &case));
+        case.shared_with.push(dap.id.clone());
+        assert!(may_hold(&t, &dap.id, &case));
+        // An inactive member holds nothing, even their own allocation.
+        case.allocated_to = former.id.clone();
+        assert!(!may_hold(&t, &former.id, &case));
+        case.allocated_to = worker.id.clone();
+        assert!(check_share(&t, &worker.id, &case).is_ok());
+        assert!(check_share(&t, &manager.id, &case).is_ok());
+        let e = check_share(&t, &dap.id, &case).unwrap_err();
+        assert!(
+            e.to_string().contains("allocated worker or a team manager"),
+            "{e}"
+        );
+    }
+}
