@@ -53,6 +53,15 @@ impl FrameDecoder {
         Ok(Some(frame))
     }
 
+    /// Whether a whole frame is already buffered (so `next_frame` returns without I/O).
+    pub fn has_frame(&self) -> bool {
+        if self.buf.len() < 4 {
+            return false;
+        }
+        let len = u32::from_be_bytes([self.buf[0], self.buf[1], self.buf[2], self.buf[3]]) as usize;
+        self.buf.len() >= 4 + len || len > self.max
+    }
+
     /// Bytes received but not yet part of a whole frame.
     pub fn pending(&self) -> usize {
         self.buf.len()

@@ -210,6 +210,11 @@ impl<S: Read + Write> SecureStream<S> {
         }
     }
 
+    /// Whether another message is already decrypted and waiting (no I/O needed).
+    pub fn has_buffered(&self) -> bool {
+        self.plain.has_frame()
+    }
+
     pub fn into_inner(self) -> S {
         self.stream
     }

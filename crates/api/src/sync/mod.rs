@@ -270,9 +270,18 @@ impl Workspace {
         let outs = session.start(&mut replica);
         self.carry_out(&mut secure, &device, outs, on_event)?;
         while !session.is_finished() {
-            let bytes = secure.recv()?;
-            let msg = Message::decode(&bytes)?;
-            let outs = session.handle(&mut replica, msg)?;
+            // Handle every message already received, then write what they brought in
+            // one transaction, then send the answers: durable before acknowledged, with
+            // one fsync per burst instead of one per document.
+            let mut outs = Vec::new();
+            loop {
+                let bytes = secure.recv()?;
+                let msg = Message::decode(&bytes)?;
+                outs.extend(session.handle(&mut replica, msg)?);
+                if session.is_finished() || !secure.has_buffered() {
+                    break;
+                }
+            }
             self.carry_out(&mut secure, &device, outs, on_event)?;
         }
         self.store
@@ -310,15 +319,26 @@ impl Workspace {
         outs: Vec<Out>,
         on_event: &dyn Fn(SyncEvent),
     ) -> Result<()> {
-        for out in outs {
-            match out {
-                Out::Persist { doc, kind, bytes } => {
-                    let kind = match kind {
+        let batch: Vec<(&str, &str, &[u8])> = outs
+            .iter()
+            .filter_map(|o| match o {
+                Out::Persist { doc, kind, bytes } => Some((
+                    doc.as_str(),
+                    match kind {
                         DocKind::Team => KIND_TEAM,
                         DocKind::Case => KIND_CASE,
-                    };
-                    self.store.append_chunk(&doc, kind, &bytes)?;
-                }
+                    },
+                    bytes.as_slice(),
+                )),
+                _ => None,
+            })
+            .collect();
+        if !batch.is_empty() {
+            self.store.append_chunks(&batch)?;
+        }
+        for out in outs {
+            match out {
+                Out::Persist { .. } => {}
                 Out::Send(m) => secure.send(&m.encode())?,
                 Out::NewTeamKey(k) => {
                     self.store.set_meta(META_TEAM_KEYS, &k.encode())?;
