@@ -108,11 +108,15 @@ pub struct DemoOpened {
     passphrase: &'static str,
 }
 
-/// The number of generated families in the demo team (`HEARTH_DEMO_CASES` for
-/// benchmarks, which use 500).
+/// The number of generated families in the demo team (`--demo-cases N` or
+/// `HEARTH_DEMO_CASES` for benchmarks, which use 500).
 fn demo_cases() -> usize {
-    std::env::var("HEARTH_DEMO_CASES")
-        .ok()
+    let mut args = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .skip_while(|a| a != "--demo-cases")
+        .skip(1);
+    args.next()
+        .or_else(|| std::env::var("HEARTH_DEMO_CASES").ok())
         .and_then(|v| v.parse().ok())
         .unwrap_or(24)
 }

@@ -23,7 +23,11 @@ export async function openApp(dataDir) {
     capabilities: {
       browserName: "wry",
       "wdio:enforceWebDriverClassic": true,
-      "tauri:options": { application: APP, args: ["--data", dataDir] },
+      // The app gets arguments only (no environment) through WebKitWebDriver.
+      "tauri:options": {
+        application: APP,
+        args: ["--data", dataDir, ...(process.env.HEARTH_DEMO_CASES ? ["--demo-cases", process.env.HEARTH_DEMO_CASES] : [])],
+      },
     },
   });
   return browser;
