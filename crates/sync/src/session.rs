@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use automerge::sync::{self, SyncDoc};
 use automerge::{AutoCommit, ChangeHash};
 use hearth_core::MemberId;
-use hearth_core::access::{case_access, may_hold};
+use hearth_core::access::{CaseAccess, case_access, may_hold};
 use hearth_core::team::{DeviceId, TeamDoc, TeamView};
 use sha2::{Digest, Sha256};
 
@@ -30,13 +30,75 @@ use crate::keys::{KEY_LEN, TeamKeys, key_check};
 use crate::message::{HeadsDigest, Message, PROTOCOL_VERSION, valid_doc_id};
 use crate::{Result, SyncError};
 
-/// The documents one device holds, in memory for the length of a session.
-pub struct Replica {
+/// The documents one device holds for the length of a session: the team document and
+/// the cases in memory, plus cases left on disk because what an offer needs of them is
+/// known without loading them (most cases are unchanged between two sessions).
+pub struct Replica<'a> {
     /// Whose device this is: decides which cases it may receive.
     pub me: MemberId,
     pub team_id: String,
     pub team: TeamDoc,
     pub cases: BTreeMap<String, AutoCommit>,
+    /// Cases held but not loaded, with their heads digest and access fields.
+    pub unloaded: BTreeMap<String, CaseIndex>,
+    /// Loads a case of `unloaded` when the session needs its content.
+    pub loader: Option<CaseLoader<'a>>,
+}
+
+/// Loads one case from the store.
+pub type CaseLoader<'a> = Box<dyn FnMut(&str) -> Result<AutoCommit> + 'a>;
+
+/// What an offer needs of a case: kept per case by the driver so an unchanged case
+/// need not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseIndex {
+    pub digest: HeadsDigest,
+    pub access: Option<CaseAccess>,
+}
+
+impl CaseIndex {
+    pub fn of(doc: &mut AutoCommit) -> CaseIndex {
+        CaseIndex {
+            digest: heads_digest(&doc.get_heads()),
+            access: case_access(doc),
+        }
+    }
+}
+
+impl<'a> Replica<'a> {
+    /// A replica with every case in memory.
+    pub fn new(
+        me: MemberId,
+        team_id: String,
+        team: TeamDoc,
+        cases: BTreeMap<String, AutoCommit>,
+    ) -> Replica<'a> {
+        Replica {
+            me,
+            team_id,
+            team,
+            cases,
+            unloaded: BTreeMap::new(),
+            loader: None,
+        }
+    }
+
+    fn holds(&self, id: &str) -> bool {
+        self.cases.contains_key(id) || self.unloaded.contains_key(id)
+    }
+
+    /// Brings a held case into memory (no-op if it already is, or is not held).
+    fn load(&mut self, id: &str) -> Result<()> {
+        if self.unloaded.remove(id).is_some() {
+            let loader = self
+                .loader
+                .as_mut()
+                .ok_or_else(|| SyncError::Document("a case is not loaded".into()))?;
+            let doc = loader(id)?;
+            self.cases.insert(id.to_string(), doc);
+        }
+        Ok(())
+    }
 }
 
 /// Which kind of document a `Persist` is for.
@@ -177,7 +239,7 @@ impl Session {
     }
 
     /// The first messages: `Hello` and our side of the team document.
-    pub fn start(&mut self, replica: &mut Replica) -> Vec<Out> {
+    pub fn start(&mut self, replica: &mut Replica<'_>) -> Vec<Out> {
         let mut out = Vec::new();
         self.send(
             &mut out,
@@ -210,7 +272,7 @@ impl Session {
 
     /// Handles one message from the peer. An error means the peer broke the protocol
     /// or the rules: the driver closes the connection.
-    pub fn handle(&mut self, replica: &mut Replica, msg: Message) -> Result<Vec<Out>> {
+    pub fn handle(&mut self, replica: &mut Replica<'_>, msg: Message) -> Result<Vec<Out>> {
         let mut out = Vec::new();
         if self.phase == Phase::Finished {
             return Ok(out);
@@ -292,7 +354,7 @@ impl Session {
 
     fn received_done(
         &mut self,
-        replica: &mut Replica,
+        replica: &mut Replica<'_>,
         phase: u8,
         received: u64,
         out: &mut Vec<Out>,
@@ -328,7 +390,7 @@ impl Session {
 
     /// A newer team key is kept only when the team document (changed only by team
     /// managers) names its epoch and hash.
-    fn try_accept_key(&mut self, replica: &mut Replica, out: &mut Vec<Out>) -> Result<()> {
+    fn try_accept_key(&mut self, replica: &mut Replica<'_>, out: &mut Vec<Out>) -> Result<()> {
         let Some(k) = &self.offered_key else {
             return Ok(());
         };
@@ -341,45 +403,54 @@ impl Session {
         Ok(())
     }
 
-    fn peer_may_hold(&self, view: &TeamView, doc: &AutoCommit) -> bool {
-        case_access(doc).is_some_and(|a| may_hold(view, &self.peer.member, &a))
+    fn peer_may_hold(&self, view: &TeamView, access: Option<&CaseAccess>) -> bool {
+        access.is_some_and(|a| may_hold(view, &self.peer.member, a))
+    }
+
+    /// Every case we hold that the peer may hold, with its heads digest.
+    fn for_peer(
+        &self,
+        view: &TeamView,
+        replica: &mut Replica<'_>,
+    ) -> BTreeMap<String, HeadsDigest> {
+        let mut docs = BTreeMap::new();
+        for (id, doc) in replica.cases.iter_mut() {
+            let index = CaseIndex::of(doc);
+            if self.peer_may_hold(view, index.access.as_ref()) {
+                docs.insert(id.clone(), index.digest);
+            }
+        }
+        for (id, index) in &replica.unloaded {
+            if self.peer_may_hold(view, index.access.as_ref()) {
+                docs.insert(id.clone(), index.digest);
+            }
+        }
+        docs
     }
 
     /// The cases we hold that the peer may hold, with their heads digests.
-    fn offers(&mut self, replica: &mut Replica) -> Result<Vec<(String, HeadsDigest)>> {
+    fn offers(&mut self, replica: &mut Replica<'_>) -> Result<Vec<(String, HeadsDigest)>> {
         let view = replica.team.view()?;
-        let mut docs = Vec::new();
-        for (id, doc) in replica.cases.iter_mut() {
-            if self.peer_may_hold(&view, doc) {
-                docs.push((id.clone(), heads_digest(&doc.get_heads())));
-            }
-        }
-        Ok(docs)
+        Ok(self.for_peer(&view, replica).into_iter().collect())
     }
 
     fn received_offer(
         &mut self,
-        replica: &mut Replica,
+        replica: &mut Replica<'_>,
         docs: Vec<(String, HeadsDigest)>,
         out: &mut Vec<Out>,
     ) -> Result<()> {
         let view = replica.team.view()?;
         let theirs: BTreeMap<String, HeadsDigest> = docs.into_iter().collect();
         let mut start = Vec::new();
-        for (id, doc) in replica.cases.iter_mut() {
-            if !self.peer_may_hold(&view, doc) {
-                continue;
-            }
-            match theirs.get(id) {
-                Some(d) if *d == heads_digest(&doc.get_heads()) => {}
-                _ => start.push(id.clone()),
+        for (id, digest) in self.for_peer(&view, replica) {
+            if theirs.get(&id) != Some(&digest) {
+                replica.load(&id)?;
+                start.push(id);
             }
         }
         for id in theirs.keys() {
-            if id != &replica.team_id
-                && !replica.cases.contains_key(id)
-                && !self.declined.contains(id)
-            {
+            if id != &replica.team_id && !replica.holds(id) && !self.declined.contains(id) {
                 // Offered because the peer's roster says we may hold it; whether we
                 // keep it is decided again here once it has arrived.
                 self.pending.entry(id.clone()).or_default();
@@ -392,7 +463,7 @@ impl Session {
         Ok(())
     }
 
-    fn generate(&mut self, replica: &mut Replica, id: &str, out: &mut Vec<Out>) {
+    fn generate(&mut self, replica: &mut Replica<'_>, id: &str, out: &mut Vec<Out>) {
         let doc = match replica.cases.get_mut(id) {
             Some(d) => d,
             None => match self.pending.get_mut(id) {
@@ -421,7 +492,7 @@ impl Session {
 
     fn received_team(
         &mut self,
-        replica: &mut Replica,
+        replica: &mut Replica<'_>,
         msg: sync::Message,
         out: &mut Vec<Out>,
     ) -> Result<()> {
@@ -473,7 +544,7 @@ impl Session {
 
     fn received_case(
         &mut self,
-        replica: &mut Replica,
+        replica: &mut Replica<'_>,
         id: String,
         msg: sync::Message,
         out: &mut Vec<Out>,
@@ -482,6 +553,7 @@ impl Session {
             return Err(SyncError::Malformed("bad document id"));
         }
         let view = replica.team.view()?;
+        replica.load(&id)?;
         if let Some(doc) = replica.cases.get_mut(&id) {
             if !case_access(doc).is_some_and(|a| may_hold(&view, &self.peer.member, &a)) {
                 // Not for this peer: say so, and answer nothing about it.

@@ -23,7 +23,7 @@ use hearth_sync::keys::{
 };
 use hearth_sync::message::Message;
 use hearth_sync::noise::{self, SecureStream};
-use hearth_sync::session::{DocKind, Out, Peer, Progress, Replica, Session};
+use hearth_sync::session::{CaseIndex, DocKind, Out, Peer, Progress, Replica, Session};
 use serde::{Deserialize, Serialize};
 
 pub use pair::{InviteOptions, JoinRequest, Joined, join};
@@ -36,6 +36,7 @@ const META_STATIC: &str = "sync.static";
 const META_TEAM_KEYS: &str = "sync.team_keys";
 const META_STATES: &str = "sync.states.";
 const META_LAST: &str = "sync.last.";
+const META_INDEX: &str = "sync.index";
 /// A peer that stops answering for this long is dropped.
 pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -172,26 +173,55 @@ impl Workspace {
         })
     }
 
-    /// Every document this device holds, loaded for a session.
-    pub(crate) fn replica(&self) -> Result<Replica> {
+    /// The documents this device holds, for a session. A case whose store sequence
+    /// number equals the one its cached index (`sync.index`) was made at is unchanged
+    /// since, so it stays on disk until the session needs its content; any other case
+    /// is loaded and its index cached anew.
+    pub(crate) fn replica(&self) -> Result<Replica<'_>> {
         let loaded = self
             .store
             .load(self.team_id.as_str())?
             .ok_or_else(|| ApiError::Corrupt("workspace without its team document".into()))?;
         let team = TeamDoc::load(loaded.parts(), &self.actor)?;
+        let cached = self
+            .store
+            .get_meta(META_INDEX)?
+            .map(|b| decode_index(&b))
+            .unwrap_or_default();
+        let mut index = BTreeMap::new();
         let mut cases = BTreeMap::new();
-        for id in self.store.list_docs(KIND_CASE)? {
-            if let Some(l) = self.store.load(&id)? {
-                let doc = AutoCommit::load(&l.concat())
-                    .map_err(|e| ApiError::Corrupt(format!("case {id}: {e}")))?;
-                cases.insert(id, doc.with_actor(self.actor.clone()));
+        let mut unloaded = BTreeMap::new();
+        // The sequence numbers are read before any load: a case written meanwhile is
+        // cached with the older number, so it is loaded again next time (never trusted
+        // stale).
+        for (id, seq) in self.store.doc_seqs(KIND_CASE)? {
+            match cached.get(&id) {
+                Some((s, entry)) if *s == seq => {
+                    unloaded.insert(id.clone(), entry.clone());
+                    index.insert(id, (seq, entry.clone()));
+                }
+                _ => {
+                    let mut doc = load_case_doc(&self.store, &self.actor, &id)?;
+                    index.insert(id.clone(), (seq, CaseIndex::of(&mut doc)));
+                    cases.insert(id, doc);
+                }
             }
         }
+        if index != cached {
+            self.store.set_meta(META_INDEX, &encode_index(&index))?;
+        }
+        let store = &self.store;
+        let actor = self.actor.clone();
         Ok(Replica {
             me: self.member.clone(),
             team_id: self.team_id.to_string(),
             team,
             cases,
+            unloaded,
+            loader: Some(Box::new(move |id: &str| {
+                load_case_doc(store, &actor, id)
+                    .map_err(|e| hearth_sync::SyncError::Document(e.to_string()))
+            })),
         })
     }
 
@@ -266,9 +296,10 @@ impl Workspace {
             .map(|b| decode_states(&b))
             .unwrap_or_default();
         let mut replica = self.replica()?;
+        let store = &self.store;
         let mut session = Session::new(peer, keys, states);
         let outs = session.start(&mut replica);
-        self.carry_out(&mut secure, &device, outs, on_event)?;
+        carry_out(store, &mut secure, &device, outs, on_event)?;
         while !session.is_finished() {
             // Handle every message already received, then write what they brought in
             // one transaction, then send the answers: durable before acknowledged, with
@@ -282,8 +313,9 @@ impl Workspace {
                     break;
                 }
             }
-            self.carry_out(&mut secure, &device, outs, on_event)?;
+            carry_out(store, &mut secure, &device, outs, on_event)?;
         }
+        drop(replica);
         self.store
             .set_meta(&states_key, &encode_states(&session.states()))?;
         let last = LastSync {
@@ -307,55 +339,6 @@ impl Workspace {
             change_bytes_sent: session.stats.change_bytes_sent,
             change_bytes_received: session.stats.change_bytes_received,
         })
-    }
-
-    /// Carries out a session's actions in order: a received change is durable (the store
-    /// commits with `synchronous=FULL`) before the next message, our acknowledgement,
-    /// is sent.
-    fn carry_out(
-        &mut self,
-        secure: &mut SecureStream<TcpStream>,
-        device: &str,
-        outs: Vec<Out>,
-        on_event: &dyn Fn(SyncEvent),
-    ) -> Result<()> {
-        let batch: Vec<(&str, &str, &[u8])> = outs
-            .iter()
-            .filter_map(|o| match o {
-                Out::Persist { doc, kind, bytes } => Some((
-                    doc.as_str(),
-                    match kind {
-                        DocKind::Team => KIND_TEAM,
-                        DocKind::Case => KIND_CASE,
-                    },
-                    bytes.as_slice(),
-                )),
-                _ => None,
-            })
-            .collect();
-        if !batch.is_empty() {
-            self.store.append_chunks(&batch)?;
-        }
-        for out in outs {
-            match out {
-                Out::Persist { .. } => {}
-                Out::Send(m) => secure.send(&m.encode())?,
-                Out::NewTeamKey(k) => {
-                    self.store.set_meta(META_TEAM_KEYS, &k.encode())?;
-                }
-                Out::Event(Progress::DocumentsToGo(count)) => on_event(SyncEvent::DocumentsToGo {
-                    device: device.to_string(),
-                    count,
-                }),
-                Out::Event(Progress::Done { received, sent }) => on_event(SyncEvent::Done {
-                    device: device.to_string(),
-                    received,
-                    sent,
-                }),
-                Out::Event(Progress::DocumentSynced) => {}
-            }
-        }
-        Ok(())
     }
 
     pub(crate) fn reload_team(&mut self) -> Result<()> {
@@ -484,6 +467,111 @@ fn decode_states(mut bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         }
         out.insert(doc, rest[..len].to_vec());
         bytes = &rest[len..];
+    }
+    out
+}
+
+/// Carries out a session's actions in order: a received change is durable (the store
+/// commits with `synchronous=FULL`) before the next message, our acknowledgement,
+/// is sent.
+fn carry_out(
+    store: &Store,
+    secure: &mut SecureStream<TcpStream>,
+    device: &str,
+    outs: Vec<Out>,
+    on_event: &dyn Fn(SyncEvent),
+) -> Result<()> {
+    let batch: Vec<(&str, &str, &[u8])> = outs
+        .iter()
+        .filter_map(|o| match o {
+            Out::Persist { doc, kind, bytes } => Some((
+                doc.as_str(),
+                match kind {
+                    DocKind::Team => KIND_TEAM,
+                    DocKind::Case => KIND_CASE,
+                },
+                bytes.as_slice(),
+            )),
+            _ => None,
+        })
+        .collect();
+    if !batch.is_empty() {
+        store.append_chunks(&batch)?;
+    }
+    for out in outs {
+        match out {
+            Out::Persist { .. } => {}
+            Out::Send(m) => secure.send(&m.encode())?,
+            Out::NewTeamKey(k) => {
+                store.set_meta(META_TEAM_KEYS, &k.encode())?;
+            }
+            Out::Event(Progress::DocumentsToGo(count)) => on_event(SyncEvent::DocumentsToGo {
+                device: device.to_string(),
+                count,
+            }),
+            Out::Event(Progress::Done { received, sent }) => on_event(SyncEvent::Done {
+                device: device.to_string(),
+                received,
+                sent,
+            }),
+            Out::Event(Progress::DocumentSynced) => {}
+        }
+    }
+    Ok(())
+}
+
+fn load_case_doc(store: &Store, actor: &automerge::ActorId, id: &str) -> Result<AutoCommit> {
+    let l = store
+        .load(id)?
+        .ok_or_else(|| ApiError::Corrupt(format!("case {id} is missing")))?;
+    let doc =
+        AutoCommit::load(&l.concat()).map_err(|e| ApiError::Corrupt(format!("case {id}: {e}")))?;
+    Ok(doc.with_actor(actor.clone()))
+}
+
+type IndexEntry = (u64, [u8; 8], Option<(String, Vec<String>)>);
+
+/// The cached case index: per case, the sequence number it was made at, its heads
+/// digest and access fields.
+fn encode_index(index: &BTreeMap<String, (u64, CaseIndex)>) -> Vec<u8> {
+    let plain: BTreeMap<&String, IndexEntry> = index
+        .iter()
+        .map(|(id, (seq, i))| {
+            let access = i.access.as_ref().map(|a| {
+                (
+                    a.allocated_to.to_string(),
+                    a.shared_with.iter().map(|m| m.to_string()).collect(),
+                )
+            });
+            (id, (*seq, i.digest, access))
+        })
+        .collect();
+    serde_json::to_vec(&plain).unwrap_or_default()
+}
+
+/// An unreadable index is dropped (every case is loaded once more).
+fn decode_index(bytes: &[u8]) -> BTreeMap<String, (u64, CaseIndex)> {
+    let Ok(plain) = serde_json::from_slice::<BTreeMap<String, IndexEntry>>(bytes) else {
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    for (id, (seq, digest, access)) in plain {
+        let access = match access {
+            None => None,
+            Some((allocated, shared)) => {
+                let Ok(allocated_to) = allocated.parse() else {
+                    continue;
+                };
+                let Ok(shared_with) = shared.iter().map(|m| m.parse()).collect() else {
+                    continue;
+                };
+                Some(hearth_core::access::CaseAccess {
+                    allocated_to,
+                    shared_with,
+                })
+            }
+        };
+        out.insert(id, (seq, CaseIndex { digest, access }));
     }
     out
 }

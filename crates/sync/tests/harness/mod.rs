@@ -29,7 +29,7 @@ pub struct Device {
     pub team_id: String,
     /// What reached the disk: per document, its kind and chunks in order.
     pub disk: BTreeMap<String, (DocKind, Vec<Vec<u8>>)>,
-    pub replica: Replica,
+    pub replica: Replica<'static>,
     /// Per peer device: the kept sync states.
     pub states: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
     pub keys: TeamKeys,
@@ -57,12 +57,7 @@ impl Device {
                 );
             }
         }
-        self.replica = Replica {
-            me: self.member.clone(),
-            team_id: self.team_id.clone(),
-            team,
-            cases,
-        };
+        self.replica = Replica::new(self.member.clone(), self.team_id.clone(), team, cases);
     }
 
     fn persist(&mut self, doc: String, kind: DocKind, bytes: Vec<u8>) {
@@ -208,12 +203,12 @@ pub fn team(n: usize) -> Team {
                 member: members[i].clone(),
                 team_id: team_id.to_string(),
                 disk: BTreeMap::from([(team_id.to_string(), (DocKind::Team, vec![bytes.clone()]))]),
-                replica: Replica {
-                    me: members[i].clone(),
-                    team_id: team_id.to_string(),
-                    team: TeamDoc::load([bytes.as_slice()], &actor).unwrap(),
-                    cases: BTreeMap::new(),
-                },
+                replica: Replica::new(
+                    members[i].clone(),
+                    team_id.to_string(),
+                    TeamDoc::load([bytes.as_slice()], &actor).unwrap(),
+                    BTreeMap::new(),
+                ),
                 states: BTreeMap::new(),
                 keys: TeamKeys::new(1, key),
                 session: 0,
