@@ -2,7 +2,7 @@
 //!
 //! Two workspaces of one team, paired by code over loopback TCP exactly as the CLI
 //! does. It times a full sync of the demo caseload (500 cases; HEARTH_BENCH_CASES to
-//! change) to an empty peer, then 200 edits on each peer and the reconnect, and
+//! change) to an empty peer, then (twice) 200 edits on each peer and the reconnect, and
 //! reports the bytes on the wire against the bytes of Automerge changes carried.
 //! (The comparison with plain samod over TCP is not included: see the sync notes.)
 
@@ -103,7 +103,7 @@ fn main() {
     let mut b = pair(&a_dir, &b_dir);
 
     // 1. Every case to an empty peer.
-    let (addr, server) = serve_in_background(a_dir.clone(), 2);
+    let (addr, server) = serve_in_background(a_dir.clone(), 3);
     let t = Instant::now();
     let full = b.sync_with(addr, &|_| {}).unwrap();
     report(
@@ -113,7 +113,9 @@ fn main() {
     );
     assert_eq!(full.docs_received, cases, "every case arrived");
 
-    // 2. 200 edits on each side (spread over 20 cases), then reconnect.
+    // 2. 200 edits on each side (spread over 20 cases), then reconnect; twice: the
+    // first reconnect after a device received its cases also indexes them (each case
+    // loaded once), later ones load only the cases that changed.
     let ids: Vec<String> = b
         .list_cases()
         .unwrap()
@@ -121,21 +123,23 @@ fn main() {
         .take(20)
         .map(|c| c.id.to_string())
         .collect();
-    let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
-    for i in 0..200 {
-        let case = &ids[i % ids.len()];
-        a.add_person(case, &format!("Person A{i}"), "child", None, None)
-            .unwrap();
-        b.add_person(case, &format!("Person B{i}"), "child", None, None)
-            .unwrap();
+    for round in ["first", "second"] {
+        let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
+        for i in 0..200 {
+            let case = &ids[i % ids.len()];
+            a.add_person(case, &format!("Person A{i}"), "child", None, None)
+                .unwrap();
+            b.add_person(case, &format!("Person B{i}"), "child", None, None)
+                .unwrap();
+        }
+        drop(a);
+        let t = Instant::now();
+        let again = b.sync_with(addr, &|_| {}).unwrap();
+        report(
+            &format!("{round} reconnect after 200 edits on each peer"),
+            t.elapsed(),
+            &again,
+        );
     }
-    drop(a);
-    let t = Instant::now();
-    let again = b.sync_with(addr, &|_| {}).unwrap();
-    report(
-        "reconnect after 200 edits on each peer",
-        t.elapsed(),
-        &again,
-    );
     server.join().unwrap();
 }
