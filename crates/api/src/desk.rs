@@ -85,8 +85,10 @@ impl Workspace {
     pub fn caseload(&self) -> Result<Vec<CaseloadRow>> {
         let today = self.clock.today();
         let mut rows = Vec::new();
-        for summary in self.case_summaries()? {
-            let view = self.case_view(&summary.id)?;
+        // Every row needs the full view; reading the summaries first would only
+        // decode (or rebuild) each case twice.
+        for id in self.case_ids()? {
+            let view = self.case_view(&id)?;
             rows.push(caseload_row(&view, &self.measures, today)?);
         }
         rows.sort_by(|a, b| {
