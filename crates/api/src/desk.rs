@@ -6,8 +6,8 @@
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use hearth_core::desk::{CaseloadRow, ScaleOffer, caseload_row, scales_offered};
-use hearth_core::{CaseId, MeetingId, PersonId};
+use hearth_core::desk::{CaseloadRow, ScaleOffer, caseload_row, scales_offered, scales_offered_at};
+use hearth_core::{CaseId, MeetingId, MeetingKind, PersonId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, Result};
@@ -15,6 +15,9 @@ use crate::workspace::{Workspace, random_bytes};
 
 const META_PIN: &str = "app:client_pin";
 const META_SETTINGS: &str = "app:settings";
+const META_PIN_FAILURES: &str = "app:client_pin_failures";
+/// Wrong tries in a row before the PIN stops working.
+pub const PIN_MAX_FAILURES: u32 = 5;
 /// Shorter than this and anyone watching the worker type it can remember it.
 const PIN_MIN_DIGITS: usize = 4;
 const PIN_MAX_DIGITS: usize = 12;
@@ -169,12 +172,18 @@ impl Workspace {
     }
 
     /// Whether `secret` may end client scoring mode: the PIN when one is set, or the
-    /// worker's passphrase. A family member who does not know either stays in it.
-    pub fn may_leave_client_mode(&self, secret: &str) -> Result<bool> {
+    /// worker's passphrase. A family member who does not know either stays in it. After
+    /// [`PIN_MAX_FAILURES`] wrong tries in a row (counted on disk, so restarting the app
+    /// does not reset them) the PIN stops working until the passphrase is given: four
+    /// digits are too few to survive guessing.
+    pub fn may_leave_client_mode(&self, secret: &str) -> Result<ClientModeExit> {
         if secret.is_empty() {
-            return Ok(false);
+            return Ok(ClientModeExit::Wrong);
         }
-        if let Some(stored) = self.store.get_meta(META_PIN)? {
+        let failures = self.pin_failures()?;
+        if let Some(stored) = self.store.get_meta(META_PIN)?
+            && failures < PIN_MAX_FAILURES
+        {
             let stored = String::from_utf8(stored)
                 .map_err(|_| ApiError::Corrupt("the stored PIN hash".into()))?;
             let hash = PasswordHash::new(&stored)
@@ -183,15 +192,77 @@ impl Workspace {
                 .verify_password(secret.as_bytes(), &hash)
                 .is_ok()
             {
-                return Ok(true);
+                self.set_pin_failures(0)?;
+                return Ok(ClientModeExit::Leave);
             }
         }
         match Workspace::unwrap_key(&self.dir, secret) {
-            Ok(_) => Ok(true),
-            Err(ApiError::WrongPassphrase) => Ok(false),
+            Ok(_) => {
+                self.set_pin_failures(0)?;
+                Ok(ClientModeExit::Leave)
+            }
+            Err(ApiError::WrongPassphrase) => {
+                if self.store.get_meta(META_PIN)?.is_none() {
+                    return Ok(ClientModeExit::Wrong);
+                }
+                let failures = failures.saturating_add(1);
+                self.set_pin_failures(failures)?;
+                Ok(if failures >= PIN_MAX_FAILURES {
+                    ClientModeExit::PinBlocked
+                } else {
+                    ClientModeExit::Wrong
+                })
+            }
             Err(e) => Err(e),
         }
     }
+
+    fn pin_failures(&self) -> Result<u32> {
+        Ok(self
+            .store
+            .get_meta(META_PIN_FAILURES)?
+            .and_then(|b| <[u8; 4]>::try_from(b.as_slice()).ok())
+            .map(u32::from_le_bytes)
+            .unwrap_or(0))
+    }
+
+    fn set_pin_failures(&self, n: u32) -> Result<()> {
+        Ok(self.store.set_meta(META_PIN_FAILURES, &n.to_le_bytes())?)
+    }
+
+    /// What a PIN-less or PIN-holding device offers for a meeting not recorded yet (see
+    /// [`hearth_core::desk::scales_offered_at`]).
+    pub fn scales_offered_at(
+        &self,
+        case: &str,
+        date: &str,
+        kind: &str,
+        rater: &str,
+    ) -> Result<ScaleOffer> {
+        let case: CaseId = case.parse()?;
+        let date = hearth_core::dates::parse_past_date(date, self.clock.today())?;
+        let kind: MeetingKind = kind.parse()?;
+        let rater: PersonId = rater.parse()?;
+        let view = self.case_view(&case)?;
+        Ok(scales_offered_at(
+            &view,
+            &self.measures,
+            date,
+            kind,
+            &rater,
+        )?)
+    }
+}
+
+/// The answer to a try at leaving client scoring mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientModeExit {
+    Leave,
+    /// Neither the PIN nor the passphrase.
+    Wrong,
+    /// Too many wrong tries: only the worker's passphrase leaves now.
+    PinBlocked,
 }
 
 /// The demo team's passphrase, shown on screen: its families are generated, never

@@ -31,8 +31,8 @@ pub use backup::restore;
 pub use casework::{SupervisionJson, SupervisionRequest, WriteEntryRequest};
 pub use closure::{ClosingSummaryJson, PlanGoalJson};
 pub use desk::{
-    AppSettings, DEMO_PASSPHRASE, MeasureInfo, PassphraseStrength, Vocabulary, member_roles,
-    passphrase_strength,
+    AppSettings, ClientModeExit, DEMO_PASSPHRASE, MeasureInfo, PIN_MAX_FAILURES,
+    PassphraseStrength, Vocabulary, member_roles, passphrase_strength,
 };
 pub use error::{ApiError, Result};
 pub use expected::Expected;

@@ -5,8 +5,9 @@
 mod common;
 
 use common::{PASS, all_bytes, clock, contains, init, open, rate};
+use hearth_api::ClientModeExit::{Leave, PinBlocked, Wrong};
 use hearth_api::core::desk::CaseloadFlag;
-use hearth_api::{PassphraseStrength, passphrase_strength};
+use hearth_api::{PIN_MAX_FAILURES, PassphraseStrength, passphrase_strength};
 
 /// A family with a 10-year-old (born 2016-05-01) and her mother.
 fn family(ws: &mut hearth_api::Workspace) -> (String, String, String) {
@@ -124,6 +125,46 @@ fn client_mode_offers_scales_by_age_and_no_session_scale_in_a_network_meeting() 
 }
 
 #[test]
+fn a_meeting_not_yet_recorded_offers_what_the_recorded_one_will() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = init(dir.path());
+    let (case, child, mum) = family(&mut ws);
+    // The child turns 10 on 2016-05-01 + 10 years: the age is taken at the planned date.
+    let before_birthday = ws
+        .scales_offered_at(&case, "2021-04-30", "status", &child)
+        .unwrap();
+    assert_eq!(before_birthday.age, Some(4));
+    assert!(before_birthday.faces);
+    let today = ws
+        .scales_offered_at(&case, "2026-11-20", "status", &child)
+        .unwrap();
+    let present = [child.clone(), mum.clone()];
+    let m = ws
+        .add_meeting(&case, "2026-11-20", "status", &present, "")
+        .unwrap()
+        .to_string();
+    assert_eq!(today, ws.scales_offered(&case, &m, &child).unwrap());
+    let network = ws
+        .scales_offered_at(&case, "2026-11-20", "network", &mum)
+        .unwrap();
+    assert_eq!(network.session, None);
+    // A date in the future, an unknown kind or a stranger is refused.
+    assert!(
+        ws.scales_offered_at(&case, "2030-01-01", "status", &child)
+            .is_err()
+    );
+    assert!(
+        ws.scales_offered_at(&case, "2026-11-20", "party", &child)
+            .is_err()
+    );
+    let other = ws.add_case("Holm", None).unwrap().to_string();
+    assert!(
+        ws.scales_offered_at(&other, "2026-11-20", "status", &child)
+            .is_err()
+    );
+}
+
+#[test]
 fn a_child_without_a_date_of_birth_gets_no_guessed_scale() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = init(dir.path());
@@ -151,9 +192,9 @@ fn client_mode_is_left_with_the_pin_or_the_passphrase_and_nothing_else() {
     let dir = tempfile::tempdir().unwrap();
     let ws = init(dir.path());
     // Without a PIN, the passphrase.
-    assert!(!ws.may_leave_client_mode("").unwrap());
-    assert!(!ws.may_leave_client_mode("4711").unwrap());
-    assert!(ws.may_leave_client_mode(PASS).unwrap());
+    assert_eq!(ws.may_leave_client_mode("").unwrap(), Wrong);
+    assert_eq!(ws.may_leave_client_mode("4711").unwrap(), Wrong);
+    assert_eq!(ws.may_leave_client_mode(PASS).unwrap(), Leave);
     assert!(!ws.app_settings().unwrap().pin_set);
 
     for bad in ["123", "12a4", "1234567890123", ""] {
@@ -165,17 +206,46 @@ fn client_mode_is_left_with_the_pin_or_the_passphrase_and_nothing_else() {
     );
     ws.set_client_pin("4711").unwrap();
     assert!(ws.app_settings().unwrap().pin_set);
-    assert!(ws.may_leave_client_mode("4711").unwrap());
-    assert!(!ws.may_leave_client_mode("4712").unwrap());
-    assert!(ws.may_leave_client_mode(PASS).unwrap());
+    assert_eq!(ws.may_leave_client_mode("4711").unwrap(), Leave);
+    assert_eq!(ws.may_leave_client_mode("4712").unwrap(), Wrong);
+    assert_eq!(ws.may_leave_client_mode(PASS).unwrap(), Leave);
     drop(ws);
 
     // Kept (as a hash only) across unlocks; the PIN is not on disk in plain text.
     let ws = open(dir.path());
-    assert!(ws.may_leave_client_mode("4711").unwrap());
+    assert_eq!(ws.may_leave_client_mode("4711").unwrap(), Leave);
     for (name, bytes) in all_bytes(dir.path()) {
         assert!(!contains(&bytes, b"4711"), "PIN in plain text in {name}");
     }
+}
+
+#[test]
+fn guessing_the_pin_blocks_it_until_the_passphrase_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = init(dir.path());
+    ws.set_client_pin("4711").unwrap();
+    for guess in 1..PIN_MAX_FAILURES {
+        assert_eq!(
+            ws.may_leave_client_mode(&format!("{guess:04}")).unwrap(),
+            Wrong
+        );
+    }
+    // A right PIN in between starts the count again.
+    assert_eq!(ws.may_leave_client_mode("4711").unwrap(), Leave);
+    for guess in 1..PIN_MAX_FAILURES {
+        assert_eq!(
+            ws.may_leave_client_mode(&format!("{guess:04}")).unwrap(),
+            Wrong
+        );
+    }
+    assert_eq!(ws.may_leave_client_mode("9999").unwrap(), PinBlocked);
+    drop(ws);
+    // Restarting the app does not reset the count; the right PIN no longer leaves.
+    let ws = open(dir.path());
+    assert_eq!(ws.may_leave_client_mode("4711").unwrap(), PinBlocked);
+    // The worker's passphrase does, and makes the PIN work again.
+    assert_eq!(ws.may_leave_client_mode(PASS).unwrap(), Leave);
+    assert_eq!(ws.may_leave_client_mode("4711").unwrap(), Leave);
 }
 
 #[test]

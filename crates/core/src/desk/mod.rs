@@ -6,4 +6,4 @@ mod caseload;
 mod offer;
 
 pub use caseload::{CaseloadFlag, CaseloadRow, ChildTrend, QUIET_AFTER_DAYS, caseload_row};
-pub use offer::{ScaleOffer, scales_offered};
+pub use offer::{ScaleOffer, scales_offered, scales_offered_at};

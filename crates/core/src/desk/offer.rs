@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::case::CaseView;
 use crate::measures::{MeasureSet, Purpose};
+use crate::vocabulary::MeetingKind;
 use crate::{CoreError, MeetingId, PersonId, age_on};
 
 /// The measure kept for group sessions, which client mode never offers.
@@ -47,12 +48,25 @@ pub fn scales_offered(
         .iter()
         .find(|m| &m.id == meeting)
         .ok_or_else(|| CoreError::NotInCase(format!("meeting {meeting} is not in this case")))?;
+    scales_offered_at(view, set, meeting.date, meeting.kind, rater)
+}
+
+/// What `rater` would be offered at a meeting of `kind` on `date` that is not recorded
+/// yet: the desk shows today's meeting ready to score and records it with the first
+/// score.
+pub fn scales_offered_at(
+    view: &CaseView,
+    set: &MeasureSet,
+    date: NaiveDate,
+    kind: MeetingKind,
+    rater: &PersonId,
+) -> Result<ScaleOffer, CoreError> {
     let person = view
         .people
         .iter()
         .find(|p| &p.id == rater)
         .ok_or_else(|| CoreError::NotInCase(format!("person {rater} is not in this case")))?;
-    let age = person.born.map(|b: NaiveDate| age_on(b, meeting.date));
+    let age = person.born.map(|b: NaiveDate| age_on(b, date));
     let effective = match age {
         Some(a) => a,
         None if person.role.is_child() => {
@@ -63,10 +77,10 @@ pub fn scales_offered(
         None => 18,
     };
     let outcome = fitting(set, Purpose::Outcome, effective);
-    let (session, session_withheld) = if meeting.kind.allows_session_rating() {
+    let (session, session_withheld) = if kind.allows_session_rating() {
         (fitting(set, Purpose::Session, effective), None)
     } else {
-        (None, Some(meeting.kind.to_string()))
+        (None, Some(kind.to_string()))
     };
     // The young child's versions (meant for ages under 6) are shown with faces.
     let faces = outcome
