@@ -110,6 +110,13 @@ impl Store {
 
     /// Appends chunks to several documents in ONE transaction (all or nothing): an edit
     /// spanning documents is never half-saved. Returns the sequence numbers in order.
+    ///
+    /// Each returned `seq` is the document's last sequence number + 1, read inside the
+    /// same write transaction: so `seq - 1` is exactly what the document was at just
+    /// before this chunk (for a second chunk of one document in the batch, the first
+    /// one's). A caller that knows its copy equals the stored document at `base` knows
+    /// its copy plus the chunk is what is stored at `seq` if and only if `seq - 1 ==
+    /// base`; otherwise another writer appended in between.
     pub fn append_chunks(&self, batch: &[(&str, &str, &[u8])]) -> Result<Vec<u64>> {
         let tx = write_tx(&self.conn)?;
         let seqs = batch
@@ -253,5 +260,36 @@ impl Store {
             params![key, value],
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{KdfParams, Store};
+
+    #[test]
+    fn an_append_reports_whether_another_writer_came_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Store::create(dir.path(), "pw", KdfParams::fast_for_tests()).unwrap();
+        let key = crate::KeyEnvelope::load(dir.path())
+            .unwrap()
+            .unwrap("pw")
+            .unwrap();
+        let b = Store::open_with_key(dir.path(), &key).unwrap();
+        let base = a.append_chunk("d", "case", b"one").unwrap();
+        // Nobody else wrote: the chunk follows the base directly.
+        let seqs = a
+            .append_chunks(&[("d", "case", b"two"), ("d", "case", b"three")])
+            .unwrap();
+        assert_eq!(seqs, vec![base + 1, base + 2]);
+        // Another connection appends between our read and our write.
+        b.append_chunk("d", "case", b"other").unwrap();
+        let seqs = a.append_chunks(&[("d", "case", b"four")]).unwrap();
+        assert_ne!(
+            seqs[0] - 1,
+            base + 2,
+            "the other writer's chunk is in between"
+        );
+        assert_eq!(seqs[0], base + 4);
     }
 }
