@@ -8,8 +8,8 @@ use hearth_api::core::case::CaseView;
 use hearth_api::core::chart::ChartScene;
 use hearth_api::core::desk::{CaseloadRow, ScaleOffer};
 use hearth_api::{
-    AppSettings, InitRequest, KdfParams, PassphraseStrength, RateRequest, Recorded, Vocabulary,
-    WhoAmI, Workspace,
+    AppSettings, ClientModeExit, InitRequest, KdfParams, PassphraseStrength, RateRequest, Recorded,
+    Vocabulary, WhoAmI, Workspace,
 };
 use serde::Serialize;
 use tauri::State;
@@ -37,6 +37,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         rate,
         correct_rating,
         scales_offered,
+        scales_offered_at,
         app_settings,
         set_idle_lock_minutes,
         set_px_per_cm,
@@ -265,6 +266,20 @@ async fn scales_offered(
 }
 
 #[tauri::command]
+async fn scales_offered_at(
+    s: St<'_>,
+    case: String,
+    date: String,
+    kind: String,
+    rater: String,
+) -> Answer<ScaleOffer> {
+    with_ws(s.inner(), move |w| {
+        w.scales_offered_at(&case, &date, &kind, &rater)
+    })
+    .await
+}
+
+#[tauri::command]
 async fn app_settings(s: St<'_>) -> Answer<AppSettings> {
     with_ws(s.inner(), |w| w.app_settings()).await
 }
@@ -285,7 +300,7 @@ async fn set_client_pin(s: St<'_>, pin: String) -> Answer<()> {
 }
 
 #[tauri::command]
-async fn may_leave_client_mode(s: St<'_>, secret: String) -> Answer<bool> {
+async fn may_leave_client_mode(s: St<'_>, secret: String) -> Answer<ClientModeExit> {
     with_ws(s.inner(), move |w| w.may_leave_client_mode(&secret)).await
 }
 

@@ -11,10 +11,13 @@ use hearth_core::{CaseId, MeetingId, MeetingKind, PersonId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ApiError, Result};
-use crate::workspace::{Workspace, random_bytes};
+use crate::workspace::{KIND_CASE, Workspace, random_bytes};
 
 const META_PIN: &str = "app:client_pin";
 const META_SETTINGS: &str = "app:settings";
+/// The caseload rows, per case: (sequence number, row).
+const META_CASELOAD: &str = "app:caseload_rows";
+type RowCache = std::collections::BTreeMap<String, (u64, CaseloadRow)>;
 const META_PIN_FAILURES: &str = "app:client_pin_failures";
 /// Wrong tries in a row before the PIN stops working.
 pub const PIN_MAX_FAILURES: u32 = 5;
@@ -84,23 +87,46 @@ pub fn passphrase_strength(passphrase: &str) -> PassphraseStrength {
 
 impl Workspace {
     /// The caseload: one row per case with each child's trend and the flags, by
-    /// family name.
+    /// family name. A row depends on its case alone (but for its age, brought up to
+    /// today by `age_to`), so rows are kept (encrypted, in the store's meta table) with
+    /// the case's sequence number; only cases written since are read again. Unlocking
+    /// a caseload of hundreds then reads one blob.
     pub fn caseload(&self) -> Result<Vec<CaseloadRow>> {
         let today = self.clock.today();
-        let mut rows = Vec::new();
-        // Every row needs the full view; reading the summaries first would only
-        // decode (or rebuild) each case twice.
-        for id in self.case_ids()? {
-            let view = self.case_view(&id)?;
-            rows.push(caseload_row(&view, &self.measures, today)?);
+        let cached: RowCache = self
+            .store
+            .get_meta(META_CASELOAD)?
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        // The sequence numbers are read before any view: a case written meanwhile is
+        // kept under the older number, so it is read again next time, never trusted.
+        let mut fresh = RowCache::new();
+        for (id, seq) in self.store.doc_seqs(KIND_CASE)? {
+            let row = match cached.get(&id) {
+                Some((s, row)) if *s == seq => {
+                    let mut row = row.clone();
+                    row.age_to(today);
+                    row
+                }
+                _ => {
+                    let view = self.case_view(&id.parse::<CaseId>()?)?;
+                    caseload_row(&view, &self.measures, today)?
+                }
+            };
+            fresh.insert(id, (seq, row));
         }
+        if fresh != cached {
+            let bytes = serde_json::to_vec(&fresh)
+                .map_err(|e| ApiError::Io(format!("encoding the caseload rows: {e}")))?;
+            self.store.set_meta(META_CASELOAD, &bytes)?;
+        }
+        let mut rows: Vec<CaseloadRow> = fresh.into_values().map(|(_, row)| row).collect();
         rows.sort_by(|a, b| {
             (a.family.to_lowercase(), &a.id).cmp(&(b.family.to_lowercase(), &b.id))
         });
         Ok(rows)
     }
 
-    /// The scales `rater` is offered at `meeting` in client scoring mode.
     pub fn scales_offered(&self, case: &str, meeting: &str, rater: &str) -> Result<ScaleOffer> {
         let case: CaseId = case.parse()?;
         let meeting: MeetingId = meeting.parse()?;

@@ -84,6 +84,48 @@ fn a_recent_meeting_clears_nothing_recorded_lately_and_a_new_case_has_no_trend()
 }
 
 #[test]
+fn caseload_rows_follow_writes_from_another_process_and_the_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = init(dir.path());
+    let (case, child, mum) = family(&mut ws);
+    ws.add_meeting(
+        &case,
+        "2026-11-20",
+        "status",
+        &[child.clone(), mum.clone()],
+        "",
+    )
+    .unwrap();
+    assert!(ws.caseload().unwrap()[0].flags.is_empty(), "kept rows now");
+    // Another process (the CLI, a sync) writes the same file: the row is read again.
+    let mut other = open(dir.path());
+    other
+        .add_person(&case, "Jan", "sibling", Some("2019-02-02"), None)
+        .unwrap();
+    drop(other);
+    let names: Vec<String> = ws.caseload().unwrap()[0]
+        .children
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    assert_eq!(names, ["Zofia", "Jan"]);
+    // Six weeks after the last meeting, on another day, the row says so.
+    drop(ws);
+    let later = hearth_api::Workspace::open(
+        dir.path(),
+        PASS,
+        Box::new(hearth_api::clock::FixedClock(
+            chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 1, 10, 9, 0, 0).unwrap(),
+        )),
+    )
+    .unwrap();
+    assert_eq!(
+        later.caseload().unwrap()[0].flags,
+        [CaseloadFlag::NothingRecordedLately]
+    );
+}
+
+#[test]
 fn client_mode_offers_scales_by_age_and_no_session_scale_in_a_network_meeting() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = init(dir.path());

@@ -41,27 +41,41 @@ try {
   await (await b.$(T("unlock-form"))).waitForDisplayed({ timeout: 30000 });
   const tUnlockShown = now();
   await fill(b, T("unlock-passphrase"), "demo passphrase");
-  const tClick = now();
-  await (await b.$(T("unlock-button"))).click();
-  await b.waitUntil(async () => (await b.$$(T("case-row"))).length >= 500, { timeout: 60000, interval: 20 });
-  const tCaseload = now();
-  console.log(`start to unlock screen: ${Math.round(tUnlockShown - t0)} ms (includes the WebDriver session)`);
-  console.log(`unlock (Argon2id) to caseload of 500 shown: ${Math.round(tCaseload - tClick)} ms`);
-  console.log(`start to caseload, without the time spent typing: ${Math.round(tUnlockShown - t0 + tCaseload - tClick)} ms`);
+  // Timed inside the page, from the click to the frame that shows the result, so the
+  // WebDriver round trips (tens of ms each) are not counted as the app's time.
+  const unlockMs = await b.executeAsync((done) => {
+    const start = performance.now();
+    document.querySelector('[data-test="unlock-button"]').click();
+    const poll = () => {
+      if (document.querySelectorAll('[data-test="case-row"]').length >= 500) {
+        requestAnimationFrame(() => done(performance.now() - start));
+      } else requestAnimationFrame(poll);
+    };
+    poll();
+  });
+  console.log(`start to unlock screen: ${Math.round(tUnlockShown - t0)} ms (includes starting the WebDriver session)`);
+  console.log(`unlock (Argon2id) to caseload of 500 shown: ${Math.round(unlockMs)} ms`);
+  console.log(`start to caseload, without the time spent typing: ${Math.round(tUnlockShown - t0 + unlockMs)} ms`);
 
   const opens = [];
   for (let i = 0; i < 10; i++) {
-    const rows = await b.$$(T("open-case"));
-    const target = rows[(i * 37) % rows.length];
-    const s = now();
-    await target.click();
-    await (await b.$(T("fit-chart"))).waitForExist({ timeout: 20000, interval: 10 });
-    opens.push(now() - s);
+    const ms = await b.executeAsync((i, done) => {
+      const rows = document.querySelectorAll('[data-test="open-case"]');
+      const start = performance.now();
+      rows[(i * 37) % rows.length].click();
+      const poll = () => {
+        if (document.querySelector('[data-test="fit-chart"]')) {
+          requestAnimationFrame(() => done(performance.now() - start));
+        } else requestAnimationFrame(poll);
+      };
+      poll();
+    }, i);
+    opens.push(ms);
     await (await b.$(T("back"))).click();
     await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 20000 });
   }
   opens.sort((x, y) => x - y);
-  console.log(`open a case to graph drawn: median ${Math.round(opens[5])} ms, max ${Math.round(opens[9])} ms (WebDriver round trips included)`);
+  console.log(`open a case to graph drawn: median ${Math.round(opens[5])} ms, max ${Math.round(opens[9])} ms (in the page, click to painted frame)`);
 
   const app = rssOf((cmd) => cmd[0].endsWith("/hearth-app") && cmd.includes(dir));
   const web = rssOf((cmd) => /WebKit(Web|Network)Process/.test(cmd[0]));

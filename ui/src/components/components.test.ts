@@ -51,9 +51,9 @@ describe("unlock", () => {
 });
 
 const rows: CaseloadRow[] = [
-  { id: "a", family: "Berg", reference: "R1", status: "open", flags: ["srs_always_max"], last_meeting: "2026-10-01",
+  { id: "a", family: "Berg", reference: "R1", status: "open", flags: ["srs_always_max"], last_meeting: "2026-10-01", quiet_since: "2026-10-01",
     children: [{ person: "c1", name: "Liv Berg", measure: "CORS", totals: [22, 27, 30], cutoff: 32 }] },
-  { id: "b", family: "Dahl", reference: "R2", status: "open", flags: [], last_meeting: null,
+  { id: "b", family: "Dahl", reference: "R2", status: "open", flags: [], last_meeting: null, quiet_since: null,
     children: [{ person: "c2", name: "Ole Dahl", measure: null, totals: [], cutoff: null }] },
 ];
 
@@ -96,7 +96,7 @@ describe("client scoring mode", () => {
     const rated: unknown[] = [];
     mockIPC((cmd, args) => {
       if (cmd === "rate") { rated.push(args); return { rating: "x", warnings: [] }; }
-      if (cmd === "may_leave_client_mode") return (args as { secret: string }).secret === "4711";
+      if (cmd === "may_leave_client_mode") return (args as { secret: string }).secret === "4711" ? "leave" : "wrong";
       return null;
     });
     const onExit = vi.fn();
@@ -121,6 +121,16 @@ describe("client scoring mode", () => {
     await fireEvent.input(secret, { target: { value: "4711" } });
     await fireEvent.submit(container.querySelector('[data-test="leave-form"]')!);
     await waitFor(() => expect(onExit).toHaveBeenCalledTimes(1));
+  });
+  it("says when the PIN is off after too many wrong tries, and stays", async () => {
+    mockIPC((cmd) => (cmd === "may_leave_client_mode" ? "pin-blocked" : null));
+    const onExit = vi.fn();
+    const { container } = render(ClientMode, { ...props, onExit });
+    const secret = container.querySelector('[data-test="leave-secret"]') as HTMLInputElement;
+    await fireEvent.input(secret, { target: { value: "4711" } });
+    await fireEvent.submit(container.querySelector('[data-test="leave-form"]')!);
+    await screen.findByText("Too many wrong tries: the PIN is off until the worker's passphrase is given.");
+    expect(onExit).not.toHaveBeenCalled();
   });
 });
 

@@ -2,7 +2,7 @@
 // { code, detail }; `ApiFailure` carries them so screens can word them.
 import { invoke } from "@tauri-apps/api/core";
 import type {
-  AppSettings, CaseView, CaseloadRow, ChartScene, Recorded, ScaleOffer, Status, Strength,
+  AppSettings, CaseView, ClientModeExit, CaseloadRow, ChartScene, Recorded, ScaleOffer, Status, Strength,
   TeamFitSummary, Vocabulary, WhoAmI,
 } from "./types";
 
@@ -58,11 +58,13 @@ export const api = {
     call<void>("correct_rating", { case: caseId, rating, items, reason }),
   scalesOffered: (caseId: string, meeting: string, rater: string) =>
     call<ScaleOffer>("scales_offered", { case: caseId, meeting, rater }),
+  scalesOfferedAt: (caseId: string, date: string, kind: string, rater: string) =>
+    call<ScaleOffer>("scales_offered_at", { case: caseId, date, kind, rater }),
   appSettings: () => call<AppSettings>("app_settings"),
   setIdleLockMinutes: (minutes: number) => call<AppSettings>("set_idle_lock_minutes", { minutes }),
   setPxPerCm: (pxPerCm: number) => call<AppSettings>("set_px_per_cm", { pxPerCm }),
   setClientPin: (pin: string) => call<void>("set_client_pin", { pin }),
-  mayLeaveClientMode: (secret: string) => call<boolean>("may_leave_client_mode", { secret }),
+  mayLeaveClientMode: (secret: string) => call<ClientModeExit>("may_leave_client_mode", { secret }),
   teamFitSummary: () => call<TeamFitSummary>("team_fit_summary"),
   chart: (caseId: string, subject: string) => call<ChartScene>("chart", { case: caseId, subject }),
 };

@@ -3,7 +3,7 @@ import { selectRows, sparkPoints } from "./caseload";
 import type { CaseloadRow } from "./types";
 
 const row = (id: string, family: string, flags: CaseloadRow["flags"], last: string | null, child = "Ann"): CaseloadRow => ({
-  id, family, reference: `R-${id}`, status: "open", flags, last_meeting: last,
+  id, family, reference: `R-${id}`, status: "open", flags, last_meeting: last, quiet_since: last,
   children: [{ person: `p${id}`, name: child, measure: "CORS", totals: [20, 24], cutoff: 32 }],
 });
 const rows = [

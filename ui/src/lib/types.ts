@@ -26,6 +26,7 @@ export interface CaseloadRow {
   children: ChildTrend[];
   flags: CaseloadFlag[];
   last_meeting: string | null;
+  quiet_since: string | null;
 }
 
 export interface Person { id: string; name: string; born: string | null; role: string; party: boolean }
@@ -58,6 +59,8 @@ export interface ScaleOffer {
   age: number | null;
   faces: boolean;
 }
+/// The answer to a try at leaving client scoring mode.
+export type ClientModeExit = "leave" | "wrong" | "pin-blocked";
 export interface AppSettings { idle_lock_minutes: number; px_per_cm: number | null; pin_set: boolean }
 export interface MeasureInfo { id: string; name: string; outcome: boolean; items: string[]; max_item: number; step: number }
 export interface Vocabulary {

@@ -2,7 +2,7 @@
 //! flags a worker sorts and filters by.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analytics::{self, Flag, Series};
 use crate::case::{CaseView, EpisodeStatus};
@@ -13,7 +13,7 @@ use crate::{CaseId, CoreError, PersonId, Tenths};
 /// six weeks is the longest usual gap between FIT meetings (reviews every 6-12 weeks).
 pub const QUIET_AFTER_DAYS: i64 = 42;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseloadFlag {
     NotImproving,
@@ -37,7 +37,7 @@ impl From<Flag> for CaseloadFlag {
 }
 
 /// A child's outcome totals, oldest first, for a small sparkline.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChildTrend {
     pub person: PersonId,
     pub name: String,
@@ -48,7 +48,7 @@ pub struct ChildTrend {
     pub cutoff: Option<Tenths>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CaseloadRow {
     pub id: CaseId,
     pub family: String,
@@ -57,6 +57,25 @@ pub struct CaseloadRow {
     pub children: Vec<ChildTrend>,
     pub flags: Vec<CaseloadFlag>,
     pub last_meeting: Option<NaiveDate>,
+    /// For an open episode, the date since which nothing has been recorded (the last
+    /// meeting, else the opening or referral): the only part of a row that ages.
+    pub quiet_since: Option<NaiveDate>,
+}
+
+impl CaseloadRow {
+    /// Sets the "nothing recorded lately" flag for `today`; the rest of the row depends
+    /// on the case alone, so a kept row is brought up to date by this.
+    pub fn age_to(&mut self, today: NaiveDate) {
+        self.flags
+            .retain(|f| *f != CaseloadFlag::NothingRecordedLately);
+        if self
+            .quiet_since
+            .is_some_and(|d| (today - d).num_days() >= QUIET_AFTER_DAYS)
+        {
+            self.flags.push(CaseloadFlag::NothingRecordedLately);
+            self.flags.sort();
+        }
+    }
 }
 
 /// The trend shown for a child: the child's own outcome rating when there is one
@@ -99,14 +118,9 @@ pub fn caseload_row(
         .filter(|m| episode.is_none_or(|e| m.episode.as_ref() == Some(&e.id)))
         .map(|m| m.date)
         .max();
-    if let Some(e) = episode
-        && e.status == EpisodeStatus::Open
-    {
-        let since = last_meeting.or(e.opened).or(e.referred);
-        if since.is_some_and(|d| (today - d).num_days() >= QUIET_AFTER_DAYS) {
-            flags.push(CaseloadFlag::NothingRecordedLately);
-        }
-    }
+    let quiet_since = episode
+        .filter(|e| e.status == EpisodeStatus::Open)
+        .and_then(|e| last_meeting.or(e.opened).or(e.referred));
     flags.sort();
     let children = view
         .people
@@ -129,7 +143,7 @@ pub fn caseload_row(
             }
         })
         .collect();
-    Ok(CaseloadRow {
+    let mut row = CaseloadRow {
         id: view.id.clone(),
         family: view.family.name.clone(),
         reference: view.family.reference.clone(),
@@ -137,5 +151,8 @@ pub fn caseload_row(
         children,
         flags,
         last_meeting,
-    })
+        quiet_since,
+    };
+    row.age_to(today);
+    Ok(row)
 }
