@@ -5,16 +5,26 @@
 use crate::wire::{Reader, put_bytes, put_text, put_u32};
 use crate::{Result, SyncError};
 
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// A short digest of a document's heads: equal digests mean the two copies are equal,
 /// so the document is skipped without a round trip.
 pub type HeadsDigest = [u8; 8];
 
+/// A digest of the per-case heads digests two devices agreed on at the end of their
+/// last session (see `session`): equal on both sides means both may leave out of their
+/// offers every case still at its agreed digest.
+pub type AgreedDigest = [u8; 16];
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// First message of a session: the protocol version and the sender's team-key epoch.
-    Hello { version: u8, key_epoch: u32 },
+    /// First message of a session: the protocol version, the sender's team-key epoch
+    /// and the digest of what it agreed with the receiver last time.
+    Hello {
+        version: u8,
+        key_epoch: u32,
+        agreed: AgreedDigest,
+    },
     /// The cases the sender holds and may share with the receiver.
     Offer { docs: Vec<(String, HeadsDigest)> },
     /// One Automerge sync message for one document.
@@ -55,10 +65,15 @@ impl Message {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         match self {
-            Message::Hello { version, key_epoch } => {
+            Message::Hello {
+                version,
+                key_epoch,
+                agreed,
+            } => {
                 out.push(HELLO);
                 out.push(*version);
                 put_u32(&mut out, *key_epoch);
+                out.extend_from_slice(agreed);
             }
             Message::Offer { docs } => {
                 out.push(OFFER);
@@ -97,6 +112,7 @@ impl Message {
             HELLO => Message::Hello {
                 version: r.u8()?,
                 key_epoch: r.u32()?,
+                agreed: r.array::<16>()?,
             },
             OFFER => {
                 let n = r.count(1 + 16 + 8)?;
@@ -140,8 +156,13 @@ mod tests {
 
     fn message_strategy() -> impl Strategy<Value = Message> {
         prop_oneof![
-            (any::<u8>(), any::<u32>())
-                .prop_map(|(version, key_epoch)| Message::Hello { version, key_epoch }),
+            (any::<u8>(), any::<u32>(), any::<[u8; 16]>()).prop_map(
+                |(version, key_epoch, agreed)| Message::Hello {
+                    version,
+                    key_epoch,
+                    agreed
+                }
+            ),
             proptest::collection::vec((id_strategy(), any::<[u8; 8]>()), 0..5)
                 .prop_map(|docs| Message::Offer { docs }),
             (

@@ -12,6 +12,14 @@
 //! case we do not have is received in memory and stored only once it is complete and
 //! the rule says *we* may hold it, so a member without access never stores it.
 //!
+//! Offers shrink on a reconnect: at the end of a session each side records, per case,
+//! the heads digest both sides are known to share ([`Session::agreed`]; the driver keeps
+//! it per peer). The next `Hello` carries a digest of that record; when both records
+//! are equal, an offer lists only the cases whose digest moved away from the agreed
+//! one, and a case missing from the peer's offer is taken to be at its agreed digest.
+//! When the records differ (one side's last session broke off, a restored backup), the
+//! offers list every case, as on a first session.
+//!
 //! A phase ends with `Done { received }` messages: a side that handled a message and
 //! had nothing to say sends `Done` with the count of messages it has received; when a
 //! side gets a `Done` whose count equals what it has sent, both have said all they had
@@ -27,7 +35,7 @@ use hearth_core::team::{DeviceId, TeamDoc, TeamView};
 use sha2::{Digest, Sha256};
 
 use crate::keys::{KEY_LEN, TeamKeys, key_check};
-use crate::message::{HeadsDigest, Message, PROTOCOL_VERSION, valid_doc_id};
+use crate::message::{AgreedDigest, HeadsDigest, Message, PROTOCOL_VERSION, valid_doc_id};
 use crate::{Result, SyncError};
 
 /// The documents one device holds for the length of a session: the team document and
@@ -177,6 +185,31 @@ pub struct Session {
     pub stats: Stats,
     sent_to: BTreeSet<String>,
     received_from: BTreeSet<String>,
+    /// Per case, the heads digest both sides shared at the end of the last session.
+    agreed: BTreeMap<String, HeadsDigest>,
+    /// Whether the peer's record of that equals ours (its `Hello` said so): then
+    /// offers carry only the cases that moved.
+    delta: bool,
+    /// The peer's heads digest per case, as its offer said (or implied).
+    peer_digests: BTreeMap<String, HeadsDigest>,
+    /// Cases whose Automerge sync ran in this session.
+    synced: BTreeSet<String>,
+    /// What this session ends agreeing on, once finished.
+    agreed_after: Option<BTreeMap<String, HeadsDigest>>,
+}
+
+/// The digest of an agreed record (see the module notes), order-independent.
+pub fn agreed_digest(agreed: &BTreeMap<String, HeadsDigest>) -> AgreedDigest {
+    let mut h = Sha256::new();
+    for (id, digest) in agreed {
+        h.update([id.len() as u8]);
+        h.update(id.as_bytes());
+        h.update(digest);
+    }
+    let full: [u8; 32] = h.finalize().into();
+    let mut d = [0u8; 16];
+    d.copy_from_slice(&full[..16]);
+    d
 }
 
 /// The digest of a document's heads (order-independent).
@@ -199,8 +232,14 @@ fn change_bytes(msg: &sync::Message) -> u64 {
 
 impl Session {
     /// `states` are the per-document sync states kept from the last session with this
-    /// peer (see [`Session::states`]), so a reconnect sends only what changed.
-    pub fn new(peer: Peer, keys: TeamKeys, states: BTreeMap<String, Vec<u8>>) -> Session {
+    /// peer (see [`Session::states`]), so a reconnect sends only what changed; `agreed`
+    /// is what the last finished session with it agreed on ([`Session::agreed`]).
+    pub fn new(
+        peer: Peer,
+        keys: TeamKeys,
+        states: BTreeMap<String, Vec<u8>>,
+        agreed: BTreeMap<String, HeadsDigest>,
+    ) -> Session {
         let states = states
             .into_iter()
             .filter_map(|(doc, bytes)| Some((doc, sync::State::decode(&bytes).ok()?)))
@@ -219,7 +258,19 @@ impl Session {
             stats: Stats::default(),
             sent_to: BTreeSet::new(),
             received_from: BTreeSet::new(),
+            agreed,
+            delta: false,
+            peer_digests: BTreeMap::new(),
+            synced: BTreeSet::new(),
+            agreed_after: None,
         }
+    }
+
+    /// Per case, the heads digest both sides are known to share now: keep it for the
+    /// next session with this peer. `None` until the session has finished (a session
+    /// that broke off agrees on nothing new: keep the previous record, or none).
+    pub fn agreed(&self) -> Option<&BTreeMap<String, HeadsDigest>> {
+        self.agreed_after.as_ref()
     }
 
     pub fn peer(&self) -> &Peer {
@@ -246,6 +297,7 @@ impl Session {
             Message::Hello {
                 version: PROTOCOL_VERSION,
                 key_epoch: self.keys.epoch,
+                agreed: agreed_digest(&self.agreed),
             },
         );
         let team_id = replica.team_id.clone();
@@ -283,13 +335,18 @@ impl Session {
                 self.received_done(replica, phase, received, &mut out)?;
                 return Ok(out);
             }
-            Message::Hello { version, key_epoch } => {
+            Message::Hello {
+                version,
+                key_epoch,
+                agreed,
+            } => {
                 self.received += 1;
                 if version != PROTOCOL_VERSION {
                     return Err(SyncError::Protocol(format!(
                         "the peer speaks protocol {version}; update Hearth on both devices"
                     )));
                 }
+                self.delta = agreed == agreed_digest(&self.agreed);
                 if key_epoch < self.keys.epoch {
                     // The peer missed a key rotation; it can check this key against
                     // the team document it is about to receive.
@@ -376,6 +433,7 @@ impl Session {
             Phase::Cases => {
                 self.phase = Phase::Finished;
                 self.try_accept_key(replica, out)?;
+                self.agreed_after = Some(self.agreement(replica)?);
                 out.push(Out::Event(Progress::Done {
                     received: self.received_from.len(),
                     sent: self.sent_to.len(),
@@ -428,10 +486,39 @@ impl Session {
         docs
     }
 
-    /// The cases we hold that the peer may hold, with their heads digests.
+    /// The cases we hold that the peer may hold, with their heads digests; when both
+    /// sides' agreed records are equal, only those that moved since.
     fn offers(&mut self, replica: &mut Replica<'_>) -> Result<Vec<(String, HeadsDigest)>> {
         let view = replica.team.view()?;
-        Ok(self.for_peer(&view, replica).into_iter().collect())
+        Ok(self
+            .for_peer(&view, replica)
+            .into_iter()
+            .filter(|(id, digest)| !self.delta || self.agreed.get(id) != Some(digest))
+            .collect())
+    }
+
+    /// At the end: the cases we hold that the peer may hold and whose heads the peer
+    /// shares, as far as this session showed: for a case synced here, the heads the
+    /// peer last told us equal ours; for any other, its offered (or agreed) digest
+    /// equals ours. Both sides compute this from the same exchange; if they still come
+    /// out different, the next `Hello`s show it and the offers are full again.
+    fn agreement(&mut self, replica: &mut Replica<'_>) -> Result<BTreeMap<String, HeadsDigest>> {
+        let view = replica.team.view()?;
+        let mut agreed = BTreeMap::new();
+        for (id, digest) in self.for_peer(&view, replica) {
+            let shared = if self.synced.contains(&id) {
+                self.states
+                    .get(&id)
+                    .and_then(|s| s.their_heads.as_ref())
+                    .is_some_and(|theirs| heads_digest(theirs) == digest)
+            } else {
+                self.peer_digests.get(&id) == Some(&digest)
+            };
+            if shared {
+                agreed.insert(id, digest);
+            }
+        }
+        Ok(agreed)
     }
 
     fn received_offer(
@@ -441,7 +528,14 @@ impl Session {
         out: &mut Vec<Out>,
     ) -> Result<()> {
         let view = replica.team.view()?;
-        let theirs: BTreeMap<String, HeadsDigest> = docs.into_iter().collect();
+        let mut theirs: BTreeMap<String, HeadsDigest> = docs.into_iter().collect();
+        if self.delta {
+            // Left out of the offer: still at the digest both sides agreed on.
+            for (id, digest) in &self.agreed {
+                theirs.entry(id.clone()).or_insert(*digest);
+            }
+        }
+        self.peer_digests = theirs.clone();
         let mut start = Vec::new();
         for (id, digest) in self.for_peer(&view, replica) {
             if theirs.get(&id) != Some(&digest) {
@@ -471,6 +565,7 @@ impl Session {
                 None => return,
             },
         };
+        self.synced.insert(id.to_string());
         let state = self.states.entry(id.to_string()).or_default();
         let generated = doc.sync().generate_sync_message(state);
         if let Some(m) = generated {
@@ -554,6 +649,7 @@ impl Session {
         }
         let view = replica.team.view()?;
         replica.load(&id)?;
+        self.synced.insert(id.clone());
         if let Some(doc) = replica.cases.get_mut(&id) {
             if !case_access(doc).is_some_and(|a| may_hold(&view, &self.peer.member, &a)) {
                 // Not for this peer: say so, and answer nothing about it.

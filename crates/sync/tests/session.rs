@@ -6,6 +6,7 @@ mod harness;
 use automerge::{ROOT, transaction::Transactable};
 use harness::{Ending, Faults, assert_converged, heal, rng, session, team};
 use hearth_sync::keys::{TeamKeys, key_check};
+use hearth_sync::message::Message;
 use hearth_sync::session::{Out, Peer, Session};
 use proptest::prelude::*;
 
@@ -60,7 +61,12 @@ fn a_peer_that_may_not_hold_a_case_gets_no_answer_about_it() {
         member: t.devices[2].member.clone(),
     };
     let d1 = &mut t.devices[1];
-    let mut peer_s = Session::new(asker, TeamKeys::new(1, [9; 32]), Default::default());
+    let mut peer_s = Session::new(
+        asker,
+        TeamKeys::new(1, [9; 32]),
+        Default::default(),
+        Default::default(),
+    );
     let outs = peer_s
         .handle(
             &mut d1.replica,
@@ -84,8 +90,11 @@ fn a_peer_that_may_not_hold_a_case_gets_no_answer_about_it() {
     );
 }
 
-#[test]
-fn a_reconnect_sends_only_what_changed() {
+/// Two devices with 20 cases in sync, then one case edited on device 0; runs the
+/// second session message by message (with `forget` dropping device 1's record of what
+/// the first agreed on). Returns the Sync messages and the offered cases it took, and
+/// the docs device 0 sent.
+fn reconnect_after_one_edit(forget: bool) -> (usize, usize, usize) {
     let mut t = team(2);
     let worker = t.devices[1].member.clone();
     let cases: Vec<String> = (0..20)
@@ -97,7 +106,9 @@ fn a_reconnect_sends_only_what_changed() {
         Ending::Finished
     );
     t.devices[0].edit(&cases[3], "note", 1);
-    // Count the documents that carried changes in the second session.
+    if forget {
+        t.devices[1].agreed.clear();
+    }
     let (d0, d1) = t.devices.split_at_mut(1);
     let (a, b) = (&mut d0[0], &mut d1[0]);
     let mut sa = Session::new(
@@ -107,6 +118,7 @@ fn a_reconnect_sends_only_what_changed() {
         },
         a.keys.clone(),
         a.states[b.device.as_str()].clone(),
+        a.agreed[b.device.as_str()].clone(),
     );
     let mut sb = Session::new(
         Peer {
@@ -115,10 +127,16 @@ fn a_reconnect_sends_only_what_changed() {
         },
         b.keys.clone(),
         b.states[a.device.as_str()].clone(),
+        b.agreed.get(a.device.as_str()).cloned().unwrap_or_default(),
     );
     let mut to_b: Vec<_> = sa.start(&mut a.replica).into_iter().collect();
     let mut to_a: Vec<_> = sb.start(&mut b.replica).into_iter().collect();
-    let mut syncs = 0;
+    let (mut syncs, mut offered) = (0, 0);
+    let mut count = |m: &Message| match m {
+        Message::Sync { .. } => syncs += 1,
+        Message::Offer { docs } => offered += docs.len(),
+        _ => {}
+    };
     for _ in 0..1000 {
         if sa.is_finished() && sb.is_finished() {
             break;
@@ -126,18 +144,14 @@ fn a_reconnect_sends_only_what_changed() {
         let mut next_b = Vec::new();
         for o in to_b.drain(..) {
             if let Out::Send(m) = o {
-                if matches!(m, hearth_sync::message::Message::Sync { .. }) {
-                    syncs += 1;
-                }
+                count(&m);
                 next_b.extend(sb.handle(&mut b.replica, m).unwrap());
             }
         }
         let mut next_a = Vec::new();
         for o in to_a.drain(..) {
             if let Out::Send(m) = o {
-                if matches!(m, hearth_sync::message::Message::Sync { .. }) {
-                    syncs += 1;
-                }
+                count(&m);
                 next_a.extend(sa.handle(&mut a.replica, m).unwrap());
             }
         }
@@ -145,10 +159,30 @@ fn a_reconnect_sends_only_what_changed() {
         to_b = next_a;
     }
     assert!(sa.is_finished() && sb.is_finished());
-    assert_eq!(sa.stats.docs_sent, 1, "only the edited case travels");
+    assert_eq!(b.heads(&cases[3]), a.heads(&cases[3]));
+    // Both sides end agreeing on every case, whatever they started from.
+    assert_eq!(sa.agreed().unwrap().len(), 20);
+    assert_eq!(sa.agreed(), sb.agreed());
+    (syncs, offered, sa.stats.docs_sent)
+}
+
+#[test]
+fn a_reconnect_sends_only_what_changed() {
+    let (syncs, offered, sent) = reconnect_after_one_edit(false);
+    assert_eq!(sent, 1, "only the edited case travels");
     // Team doc (one each way) plus a few round trips for the one case, not 20 cases.
     assert!(syncs <= 8, "{syncs} sync messages for one changed case");
-    assert_eq!(b.heads(&cases[3]), a.heads(&cases[3]));
+    // Both remember what the last session agreed: only the edited case is offered.
+    assert_eq!(offered, 1, "{offered} cases offered for one changed case");
+}
+
+#[test]
+fn a_device_that_lost_its_record_of_the_last_session_gets_full_offers() {
+    let (syncs, offered, sent) = reconnect_after_one_edit(true);
+    assert_eq!(sent, 1);
+    assert!(syncs <= 8, "{syncs} sync messages for one changed case");
+    // The Hello digests differ: both offer all 20 cases, as on a first session.
+    assert_eq!(offered, 40);
 }
 
 #[test]

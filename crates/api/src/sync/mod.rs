@@ -5,11 +5,16 @@
 //! Kept in the store's `meta` table (inside the SQLCipher file, so encrypted at rest):
 //! `sync.static` (this device's Noise keypair), `sync.team_keys` (current and previous
 //! team key), `sync.states.<device>` (Automerge sync states per peer, so a reconnect
-//! sends only what changed) and `sync.last.<device>` (when and what was last synced).
+//! sends only what changed), `sync.agreed.<device>` (per case, the heads digest both
+//! sides shared when the last session with that device finished, so a reconnect offers
+//! only the cases that moved since), `sync.last.<device>` (when and what was last
+//! synced) and `sync.index` (see `index`).
 
+mod index;
 mod pair;
 mod serve;
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -21,9 +26,11 @@ use hearth_store::Store;
 use hearth_sync::keys::{
     StaticKeys, TeamKeys, fingerprint, key_check, random_key, team_tag, to_hex,
 };
-use hearth_sync::message::Message;
+use hearth_sync::message::{HeadsDigest, Message};
 use hearth_sync::noise::{self, SecureStream};
 use hearth_sync::session::{CaseIndex, DocKind, Out, Peer, Progress, Replica, Session};
+
+use index::CaseSeqs;
 use serde::{Deserialize, Serialize};
 
 pub use pair::{InviteOptions, JoinRequest, Joined, join};
@@ -37,6 +44,7 @@ const META_TEAM_KEYS: &str = "sync.team_keys";
 const META_STATES: &str = "sync.states.";
 const META_LAST: &str = "sync.last.";
 const META_INDEX: &str = "sync.index";
+const META_AGREED: &str = "sync.agreed.";
 /// A peer that stops answering for this long is dropped.
 pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -77,6 +85,9 @@ pub struct SyncOutcome {
     pub bytes_received: u64,
     pub change_bytes_sent: u64,
     pub change_bytes_received: u64,
+    /// Cases this side loaded from its store for the session (the others were
+    /// unchanged and known from the index).
+    pub cases_loaded: usize,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -176,8 +187,9 @@ impl Workspace {
     /// The documents this device holds, for a session. A case whose store sequence
     /// number equals the one its cached index (`sync.index`) was made at is unchanged
     /// since, so it stays on disk until the session needs its content; any other case
-    /// is loaded and its index cached anew.
-    pub(crate) fn replica(&self) -> Result<Replica<'_>> {
+    /// is loaded. `seqs` learns which stored state each loaded case equals, so the
+    /// session can index it afterwards ([`Workspace::save_index`]).
+    pub(crate) fn replica<'a>(&'a self, seqs: &'a RefCell<CaseSeqs>) -> Result<Replica<'a>> {
         let loaded = self
             .store
             .load(self.team_id.as_str())?
@@ -186,30 +198,26 @@ impl Workspace {
         let cached = self
             .store
             .get_meta(META_INDEX)?
-            .map(|b| decode_index(&b))
+            .map(|b| index::decode(&b))
             .unwrap_or_default();
-        let mut index = BTreeMap::new();
+        let held: BTreeMap<String, u64> = self.store.doc_seqs(KIND_CASE)?.into_iter().collect();
         let mut cases = BTreeMap::new();
         let mut unloaded = BTreeMap::new();
-        // The sequence numbers are read before any load: a case written meanwhile is
-        // cached with the older number, so it is loaded again next time (never trusted
-        // stale).
-        for (id, seq) in self.store.doc_seqs(KIND_CASE)? {
-            match cached.get(&id) {
-                Some((s, entry)) if *s == seq => {
+        for (id, seq) in &held {
+            match cached.get(id) {
+                Some((s, entry)) if s == seq => {
                     unloaded.insert(id.clone(), entry.clone());
-                    index.insert(id, (seq, entry.clone()));
                 }
                 _ => {
-                    let mut doc = load_case_doc(&self.store, &self.actor, &id)?;
-                    index.insert(id.clone(), (seq, CaseIndex::of(&mut doc)));
-                    cases.insert(id, doc);
+                    // The load's own sequence number, not `seq`: the case may have been
+                    // written since `doc_seqs` was read.
+                    let (doc, at) = load_case_doc(&self.store, &self.actor, id)?;
+                    seqs.borrow_mut().loaded(id, at);
+                    cases.insert(id.clone(), doc);
                 }
             }
         }
-        if index != cached {
-            self.store.set_meta(META_INDEX, &encode_index(&index))?;
-        }
+        seqs.borrow_mut().held = held;
         let store = &self.store;
         let actor = self.actor.clone();
         Ok(Replica {
@@ -219,10 +227,39 @@ impl Workspace {
             cases,
             unloaded,
             loader: Some(Box::new(move |id: &str| {
-                load_case_doc(store, &actor, id)
-                    .map_err(|e| hearth_sync::SyncError::Document(e.to_string()))
+                let (doc, at) = load_case_doc(store, &actor, id)
+                    .map_err(|e| hearth_sync::SyncError::Document(e.to_string()))?;
+                seqs.borrow_mut().loaded(id, at);
+                Ok(doc)
             })),
         })
+    }
+
+    /// After a session that ended normally (every change it made is stored): index the
+    /// cases whose in-memory copy is known to equal the stored document at a sequence
+    /// number. The others are left out and loaded again next time.
+    fn save_index(&self, replica: &mut Replica<'_>, seqs: &CaseSeqs) -> Result<()> {
+        let mut ours = index::Index::new();
+        for (id, entry) in &replica.unloaded {
+            if let Some(seq) = seqs.held.get(id) {
+                ours.insert(id.clone(), (*seq, entry.clone()));
+            }
+        }
+        for (id, doc) in replica.cases.iter_mut() {
+            if let Some(seq) = seqs.seq(id) {
+                ours.insert(id.clone(), (seq, CaseIndex::of(doc)));
+            }
+        }
+        let stored = self
+            .store
+            .get_meta(META_INDEX)?
+            .map(|b| index::decode(&b))
+            .unwrap_or_default();
+        let merged = index::merge(stored.clone(), ours);
+        if merged != stored {
+            self.store.set_meta(META_INDEX, &index::encode(&merged))?;
+        }
+        Ok(())
     }
 
     /// Connects to a peer and syncs once.
@@ -295,11 +332,18 @@ impl Workspace {
             .get_meta(&states_key)?
             .map(|b| decode_states(&b))
             .unwrap_or_default();
-        let mut replica = self.replica()?;
+        let agreed_key = format!("{META_AGREED}{device}");
+        let agreed = self
+            .store
+            .get_meta(&agreed_key)?
+            .map(|b| decode_agreed(&b))
+            .unwrap_or_default();
+        let seqs = RefCell::new(CaseSeqs::default());
+        let mut replica = self.replica(&seqs)?;
         let store = &self.store;
-        let mut session = Session::new(peer, keys, states);
+        let mut session = Session::new(peer, keys, states, agreed);
         let outs = session.start(&mut replica);
-        carry_out(store, &mut secure, &device, outs, on_event)?;
+        carry_out(store, &seqs, &mut secure, &device, outs, on_event)?;
         while !session.is_finished() {
             // Handle every message already received, then write what they brought in
             // one transaction, then send the answers: durable before acknowledged, with
@@ -313,11 +357,18 @@ impl Workspace {
                     break;
                 }
             }
-            carry_out(store, &mut secure, &device, outs, on_event)?;
+            carry_out(store, &seqs, &mut secure, &device, outs, on_event)?;
         }
+        // Only now: a session that failed half-way may hold received changes in memory
+        // that never reached the store, so its copies are not indexed.
+        self.save_index(&mut replica, &seqs.borrow())?;
         drop(replica);
+        let cases_loaded = seqs.borrow().loads;
         self.store
             .set_meta(&states_key, &encode_states(&session.states()))?;
+        if let Some(agreed) = session.agreed() {
+            self.store.set_meta(&agreed_key, &encode_agreed(agreed))?;
+        }
         let last = LastSync {
             at: self.clock.now().to_rfc3339(),
             address: address.to_string(),
@@ -338,6 +389,7 @@ impl Workspace {
             bytes_received: secure.traffic.received,
             change_bytes_sent: session.stats.change_bytes_sent,
             change_bytes_received: session.stats.change_bytes_received,
+            cases_loaded,
         })
     }
 
@@ -471,11 +523,40 @@ fn decode_states(mut bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+fn encode_agreed(agreed: &BTreeMap<String, HeadsDigest>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (doc, digest) in agreed {
+        out.push(doc.len() as u8);
+        out.extend_from_slice(doc.as_bytes());
+        out.extend_from_slice(digest);
+    }
+    out
+}
+
+/// An unreadable record is dropped: the `Hello` digests then differ and the next
+/// session offers every case.
+fn decode_agreed(mut bytes: &[u8]) -> BTreeMap<String, HeadsDigest> {
+    let mut out = BTreeMap::new();
+    while let Some((&n, rest)) = bytes.split_first() {
+        let n = n as usize;
+        let Some((doc, rest)) = rest.split_at_checked(n) else {
+            return BTreeMap::new();
+        };
+        let Some((digest, rest)) = rest.split_first_chunk::<8>() else {
+            return BTreeMap::new();
+        };
+        out.insert(String::from_utf8_lossy(doc).to_string(), *digest);
+        bytes = rest;
+    }
+    out
+}
+
 /// Carries out a session's actions in order: a received change is durable (the store
 /// commits with `synchronous=FULL`) before the next message, our acknowledgement,
 /// is sent.
 fn carry_out(
     store: &Store,
+    seqs: &RefCell<CaseSeqs>,
     secure: &mut SecureStream<TcpStream>,
     device: &str,
     outs: Vec<Out>,
@@ -496,12 +577,20 @@ fn carry_out(
         })
         .collect();
     if !batch.is_empty() {
-        store.append_chunks(&batch)?;
+        let appended = store.append_chunks(&batch)?;
+        let mut seqs = seqs.borrow_mut();
+        for ((doc, kind, _), seq) in batch.iter().zip(appended) {
+            if *kind == KIND_CASE {
+                seqs.appended(doc, seq);
+            }
+        }
     }
+    // Sent together at the end, packed into as few encrypted frames as fit.
+    let mut sends = Vec::new();
     for out in outs {
         match out {
             Out::Persist { .. } => {}
-            Out::Send(m) => secure.send(&m.encode())?,
+            Out::Send(m) => sends.push(m.encode()),
             Out::NewTeamKey(k) => {
                 store.set_meta(META_TEAM_KEYS, &k.encode())?;
             }
@@ -517,61 +606,17 @@ fn carry_out(
             Out::Event(Progress::DocumentSynced) => {}
         }
     }
+    let sends: Vec<&[u8]> = sends.iter().map(Vec::as_slice).collect();
+    secure.send_all(&sends)?;
     Ok(())
 }
 
-fn load_case_doc(store: &Store, actor: &automerge::ActorId, id: &str) -> Result<AutoCommit> {
+/// A case with the sequence number it is stored at (read with its content).
+fn load_case_doc(store: &Store, actor: &automerge::ActorId, id: &str) -> Result<(AutoCommit, u64)> {
     let l = store
         .load(id)?
         .ok_or_else(|| ApiError::Corrupt(format!("case {id} is missing")))?;
     let doc =
         AutoCommit::load(&l.concat()).map_err(|e| ApiError::Corrupt(format!("case {id}: {e}")))?;
-    Ok(doc.with_actor(actor.clone()))
-}
-
-type IndexEntry = (u64, [u8; 8], Option<(String, Vec<String>)>);
-
-/// The cached case index: per case, the sequence number it was made at, its heads
-/// digest and access fields.
-fn encode_index(index: &BTreeMap<String, (u64, CaseIndex)>) -> Vec<u8> {
-    let plain: BTreeMap<&String, IndexEntry> = index
-        .iter()
-        .map(|(id, (seq, i))| {
-            let access = i.access.as_ref().map(|a| {
-                (
-                    a.allocated_to.to_string(),
-                    a.shared_with.iter().map(|m| m.to_string()).collect(),
-                )
-            });
-            (id, (*seq, i.digest, access))
-        })
-        .collect();
-    serde_json::to_vec(&plain).unwrap_or_default()
-}
-
-/// An unreadable index is dropped (every case is loaded once more).
-fn decode_index(bytes: &[u8]) -> BTreeMap<String, (u64, CaseIndex)> {
-    let Ok(plain) = serde_json::from_slice::<BTreeMap<String, IndexEntry>>(bytes) else {
-        return BTreeMap::new();
-    };
-    let mut out = BTreeMap::new();
-    for (id, (seq, digest, access)) in plain {
-        let access = match access {
-            None => None,
-            Some((allocated, shared)) => {
-                let Ok(allocated_to) = allocated.parse() else {
-                    continue;
-                };
-                let Ok(shared_with) = shared.iter().map(|m| m.parse()).collect() else {
-                    continue;
-                };
-                Some(hearth_core::access::CaseAccess {
-                    allocated_to,
-                    shared_with,
-                })
-            }
-        };
-        out.insert(id, (seq, CaseIndex { digest, access }));
-    }
-    out
+    Ok((doc.with_actor(actor.clone()), l.last_seq))
 }

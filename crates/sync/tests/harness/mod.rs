@@ -14,7 +14,7 @@ use hearth_core::case::{CaseDoc, NewCase};
 use hearth_core::team::{DeviceId, NewTeam, TeamDoc};
 use hearth_core::{CaseId, EpisodeId, MemberId, MemberRole, TeamId};
 use hearth_sync::keys::{TeamKeys, key_check};
-use hearth_sync::message::Message;
+use hearth_sync::message::{HeadsDigest, Message};
 use hearth_sync::session::{DocKind, Out, Peer, Replica, Session};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -32,6 +32,8 @@ pub struct Device {
     pub replica: Replica<'static>,
     /// Per peer device: the kept sync states.
     pub states: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
+    /// Per peer device: what the last session it finished agreed on.
+    pub agreed: BTreeMap<String, BTreeMap<String, HeadsDigest>>,
     pub keys: TeamKeys,
     session: u64,
 }
@@ -210,6 +212,7 @@ pub fn team(n: usize) -> Team {
                     BTreeMap::new(),
                 ),
                 states: BTreeMap::new(),
+                agreed: BTreeMap::new(),
                 keys: TeamKeys::new(1, key),
                 session: 0,
             };
@@ -238,7 +241,8 @@ pub enum Ending {
 }
 
 /// Runs one session between devices `a` and `b` (a connection), delivering messages
-/// with the faults given. Sync states are kept only when the session finishes (a
+/// with the faults given. A side that finished keeps what the session agreed on, even
+/// if the other side did not finish (as a real device does). Sync states are kept only when the session finishes (a
 /// broken connection keeps what reached the disk, nothing else).
 pub fn session(team: &mut Team, a: usize, b: usize, faults: Faults, rng: &mut StdRng) -> Ending {
     let (x, y) = if a < b { (a, b) } else { (b, a) };
@@ -259,11 +263,19 @@ pub fn session(team: &mut Team, a: usize, b: usize, faults: Faults, rng: &mut St
             .get(db.device.as_str())
             .cloned()
             .unwrap_or_default(),
+        da.agreed
+            .get(db.device.as_str())
+            .cloned()
+            .unwrap_or_default(),
     );
     let mut sb = Session::new(
         pb,
         db.keys.clone(),
         db.states
+            .get(da.device.as_str())
+            .cloned()
+            .unwrap_or_default(),
+        db.agreed
             .get(da.device.as_str())
             .cloned()
             .unwrap_or_default(),
@@ -304,6 +316,15 @@ pub fn session(team: &mut Team, a: usize, b: usize, faults: Faults, rng: &mut St
         };
         if result.is_err() {
             return Ending::Broken;
+        }
+        // A side that finished keeps its record at once, like a real device.
+        if let Some(agreed) = sa.agreed() {
+            da.agreed
+                .insert(db.device.as_str().to_string(), agreed.clone());
+        }
+        if let Some(agreed) = sb.agreed() {
+            db.agreed
+                .insert(da.device.as_str().to_string(), agreed.clone());
         }
     }
     Ending::Broken
