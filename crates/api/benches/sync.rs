@@ -3,8 +3,14 @@
 //! Two workspaces of one team, paired by code over loopback TCP exactly as the CLI
 //! does. It times a full sync of the demo caseload (500 cases; HEARTH_BENCH_CASES to
 //! change) to an empty peer, then (twice) 200 edits on each peer and the reconnect, and
-//! reports the bytes on the wire against the bytes of Automerge changes carried.
-//! (The comparison with plain samod over TCP is not included: see the sync notes.)
+//! reports the bytes on the wire against the bytes of Automerge changes carried. "Wire"
+//! is every byte on the TCP connection, the Noise handshake included (length prefixes,
+//! authentication tags, offers, sync-protocol headers, `Done`s); "changes" is the bytes
+//! of the Automerge changes the sync messages carried, both ways.
+//!
+//! The same full sync by plain samod over TCP (no encryption, no filter), in the same
+//! run, is a standalone program so CI never builds samod:
+//! `CARGO_TARGET_DIR=target/samod cargo run --release --manifest-path bench/samod-compare/Cargo.toml`
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -16,18 +22,27 @@ use hearth_api::{InitRequest, KdfParams, Workspace};
 
 const PASS: &str = "benchmark passphrase";
 
-fn serve_in_background(dir: PathBuf, sessions: usize) -> (SocketAddr, std::thread::JoinHandle<()>) {
+/// Answers `sessions` sessions on loopback; each one's outcome comes back on the channel.
+fn serve_in_background(
+    dir: PathBuf,
+    sessions: usize,
+) -> (
+    SocketAddr,
+    std::thread::JoinHandle<()>,
+    std::sync::mpsc::Receiver<SyncOutcome>,
+) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
     let handle = std::thread::spawn(move || {
         let key = Workspace::unwrap_key(&dir, PASS).unwrap();
         for _ in 0..sessions {
             let (stream, _) = listener.accept().unwrap();
             let mut ws = Workspace::open_with_key(&dir, &key, Box::new(SystemClock)).unwrap();
-            ws.sync_accept(stream, &|_| {}).unwrap();
+            tx.send(ws.sync_accept(stream, &|_| {}).unwrap()).unwrap();
         }
     });
-    (addr, handle)
+    (addr, handle, rx)
 }
 
 fn pair(a_dir: &Path, b_dir: &Path) -> Workspace {
@@ -68,10 +83,11 @@ fn report(what: &str, took: Duration, o: &SyncOutcome) {
     let wire = o.bytes_sent + o.bytes_received;
     let changes = o.change_bytes_sent + o.change_bytes_received;
     println!(
-        "{what}: {:.3} s; {} docs received, {} sent; wire {} bytes, changes {} bytes, ratio {:.3}",
+        "{what}: {:.3} s; {} docs received, {} sent; {} cases loaded here; wire {} bytes, changes {} bytes, ratio {:.3}",
         took.as_secs_f64(),
         o.docs_received,
         o.docs_sent,
+        o.cases_loaded,
         wire,
         changes,
         wire as f64 / changes.max(1) as f64
@@ -103,7 +119,7 @@ fn main() {
     let mut b = pair(&a_dir, &b_dir);
 
     // 1. Every case to an empty peer.
-    let (addr, server) = serve_in_background(a_dir.clone(), 3);
+    let (addr, server, answered) = serve_in_background(a_dir.clone(), 3);
     let t = Instant::now();
     let full = b.sync_with(addr, &|_| {}).unwrap();
     report(
@@ -111,11 +127,15 @@ fn main() {
         t.elapsed(),
         &full,
     );
+    println!(
+        "  (the answering side loaded {} cases)",
+        answered.recv().unwrap().cases_loaded
+    );
     assert_eq!(full.docs_received, cases, "every case arrived");
 
-    // 2. 200 edits on each side (spread over 20 cases), then reconnect; twice: the
-    // first reconnect after a device received its cases also indexes them (each case
-    // loaded once), later ones load only the cases that changed.
+    // 2. 200 edits on each side (spread over 20 cases), then reconnect; twice. Both
+    // sides indexed their cases in the full sync (the receiver as it stored them), so
+    // each reconnect loads only the cases that changed.
     let ids: Vec<String> = b
         .list_cases()
         .unwrap()
@@ -139,6 +159,10 @@ fn main() {
             &format!("{round} reconnect after 200 edits on each peer"),
             t.elapsed(),
             &again,
+        );
+        println!(
+            "  (the answering side loaded {} cases)",
+            answered.recv().unwrap().cases_loaded
         );
     }
     server.join().unwrap();
