@@ -234,6 +234,29 @@ test("leaving client mode without the PIN fails and shows nothing of the case; g
   });
 });
 
+test("after the idle time set in Settings the app locks itself and shows nothing of the caseload", async () => {
+  const dir = freshDataDir();
+  await withApp(dir, async (b) => {
+    await createTeam(b);
+    await (await b.$(T("nav-settings"))).click();
+    const minutes = await b.$(T("idle-minutes"));
+    await minutes.waitForDisplayed({ timeout: 10000 });
+    await minutes.clearValue();
+    await minutes.addValue("1");
+    await (await b.$(T("save-idle"))).click();
+    await (await b.$(T("settings-message"))).waitForDisplayed({ timeout: 10000 });
+    await (await b.$(T("nav-caseload"))).click();
+    await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 10000 });
+    // One minute without input (nothing is sent to the window meanwhile).
+    await (await b.$(T("unlock-form"))).waitForDisplayed({ timeout: 90000, interval: 1000 });
+    await waitText(b, T("notice"), "locked itself after 1 min.");
+    assert.equal(await (await b.$(T("caseload"))).isExisting(), false, "the caseload is gone when locked");
+    await fill(b, T("unlock-passphrase"), PASS);
+    await (await b.$(T("unlock-button"))).click();
+    await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 20000 });
+  });
+});
+
 test("in Danish: the whole screen and the api's errors, and the choice is kept after a restart", async () => {
   const dir = freshDataDir();
   try {

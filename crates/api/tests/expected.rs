@@ -166,3 +166,36 @@ fn closing_an_episode_adds_it_to_the_norms_of_the_same_open_workspace() {
         "{after} closed episodes after closing one, {before} before"
     );
 }
+
+#[test]
+fn the_kept_norms_follow_a_closure_made_by_another_process_while_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = manager(dir.path());
+    ws.demo(20, 9).unwrap();
+    let (case, parent) = rated_parent(&ws);
+    let before = ws
+        .expected_response(&case, &parent, None)
+        .unwrap()
+        .episodes
+        .unwrap();
+    drop(ws);
+    // Unlocked again: the same answer, from the kept inputs.
+    let ws = open(dir.path());
+    let kept = ws.expected_response(&case, &parent, None).unwrap().episodes;
+    assert_eq!(kept, Some(before));
+    drop(ws);
+    // Another process (the CLI) closes the episode; the next unlock counts it.
+    let mut cli = open(dir.path());
+    cli.close_case(&case, "2026-11-20", "goals met").unwrap();
+    drop(cli);
+    let ws = open(dir.path());
+    let after = ws
+        .expected_response(&case, &parent, None)
+        .unwrap()
+        .episodes
+        .unwrap();
+    assert!(
+        after > before,
+        "{after} closed-episode series after closing one, {before} before"
+    );
+}

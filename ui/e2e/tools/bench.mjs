@@ -1,5 +1,5 @@
 // Benchmarks of the release app with 500 demo families, in a real window:
-//   start to unlock screen, unlock to caseload shown, opening a case until its graph
+//   start to unlock screen, unlock to caseload shown (first screenful, and all rows), opening a case until its graph
 //   is drawn (median of 10), and resident memory (VmRSS) of the app and its web views.
 // Run:  HEARTH_DEMO_CASES=500 HEARTH_APP_PROFILE=release scripts/test-e2e ui/e2e/tools/bench.mjs
 import { readdirSync, readFileSync } from "node:fs";
@@ -43,19 +43,26 @@ try {
   await fill(b, T("unlock-passphrase"), "demo passphrase");
   // Timed inside the page, from the click to the frame that shows the result, so the
   // WebDriver round trips (tens of ms each) are not counted as the app's time.
-  const unlockMs = await b.executeAsync((done) => {
+  const unlock = await b.executeAsync((done) => {
     const start = performance.now();
+    let first = null;
+    let seen = false;
     document.querySelector('[data-test="unlock-button"]').click();
+    // Each check runs before a frame is painted: the time is taken in the next frame.
     const poll = () => {
-      if (document.querySelectorAll('[data-test="case-row"]').length >= 500) {
-        requestAnimationFrame(() => done(performance.now() - start));
-      } else requestAnimationFrame(poll);
+      const n = document.querySelectorAll('[data-test="case-row"]').length;
+      if (n > 0 && !seen) {
+        seen = true;
+        requestAnimationFrame(() => (first = performance.now() - start));
+      }
+      if (n >= 500) requestAnimationFrame(() => done({ first, all: performance.now() - start }));
+      else requestAnimationFrame(poll);
     };
     poll();
   });
   console.log(`start to unlock screen: ${Math.round(tUnlockShown - t0)} ms (includes starting the WebDriver session)`);
-  console.log(`unlock (Argon2id) to caseload of 500 shown: ${Math.round(unlockMs)} ms`);
-  console.log(`start to caseload, without the time spent typing: ${Math.round(tUnlockShown - t0 + unlockMs)} ms`);
+  console.log(`unlock (Argon2id) to the caseload's first screenful painted: ${Math.round(unlock.first)} ms; to all 500 rows: ${Math.round(unlock.all)} ms`);
+  console.log(`start to caseload shown, without the time spent typing: ${Math.round(tUnlockShown - t0 + unlock.first)} ms`);
 
   const opens = [];
   for (let i = 0; i < 10; i++) {

@@ -38,7 +38,7 @@ export const da: Record<MessageKey, string> = {
   "unlock.heading": "Lås Hearth op",
   "unlock.passphrase": "Adgangsfrase",
   "unlock.button": "Lås op",
-  "unlock.locked": "Hearth låste sig selv efter {minutes} minutter uden brug.",
+  "unlock.locked": "Hearth låste sig selv efter {minutes} min. uden brug.",
 
   "nav.caseload": "Sagsstamme",
   "nav.team": "Team",

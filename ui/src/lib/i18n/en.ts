@@ -37,7 +37,7 @@ export const en = {
   "unlock.heading": "Unlock Hearth",
   "unlock.passphrase": "Passphrase",
   "unlock.button": "Unlock",
-  "unlock.locked": "Hearth locked itself after {minutes} minutes without use.",
+  "unlock.locked": "Hearth locked itself after {minutes} min. without use.",
 
   "nav.caseload": "Caseload",
   "nav.team": "Team",

@@ -34,12 +34,39 @@ export function tv(prefix: string, value: string, params?: Record<string, string
   return template === undefined ? value : format(template, params);
 }
 
+// Intl formatters are costly to make (a caseload of 500 rows formats 500 dates): one
+// per locale and format, made on first use.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+const tag = () => (i18n.locale === "da" ? "da-DK" : "en-GB");
+
+function numberFormat(): Intl.NumberFormat {
+  const key = `n:${i18n.locale}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) {
+    f = new Intl.NumberFormat(tag(), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function dateFormat(withYear: boolean): Intl.DateTimeFormat {
+  const key = `d:${i18n.locale}:${withYear}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) {
+    f = new Intl.DateTimeFormat(tag(), {
+      day: "numeric",
+      month: "short",
+      year: withYear ? "numeric" : undefined,
+      timeZone: "UTC",
+    });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /// A score as people read it: one decimal, in the locale's notation (5.5 / 5,5).
 export function points(value: number): string {
-  return new Intl.NumberFormat(i18n.locale === "da" ? "da-DK" : "en-GB", {
-    minimumFractionDigits: 1,
-    maximumFractionDigits: 1,
-  }).format(value);
+  return numberFormat().format(value);
 }
 
 export function signedPoints(value: number): string {
@@ -48,21 +75,11 @@ export function signedPoints(value: number): string {
 
 export function date(iso: string): string {
   const [y, m, d] = iso.split("-").map(Number);
-  return new Intl.DateTimeFormat(i18n.locale === "da" ? "da-DK" : "en-GB", {
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    timeZone: "UTC",
-  }).format(new Date(Date.UTC(y, m - 1, d)));
+  return dateFormat(true).format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /// An axis date: day and month, with the year only where it changes.
 export function axisDate(iso: string, withYear: boolean): string {
   const [y, m, d] = iso.split("-").map(Number);
-  return new Intl.DateTimeFormat(i18n.locale === "da" ? "da-DK" : "en-GB", {
-    day: "numeric",
-    month: "short",
-    year: withYear ? "numeric" : undefined,
-    timeZone: "UTC",
-  }).format(new Date(Date.UTC(y, m - 1, d)));
+  return dateFormat(withYear).format(new Date(Date.UTC(y, m - 1, d)));
 }
