@@ -249,7 +249,10 @@ impl Workspace {
             &summary,
             &view,
         )?;
-        if self.store.chunk_count(id.as_str())? >= COMPACT_AFTER_CHUNKS {
+        // Only when nobody else (a sync session, the CLI) appended since `doc` was
+        // loaded: else the snapshot would lack their chunk and compaction would delete
+        // it. A later save compacts instead.
+        if seq == base_seq + 1 && self.store.chunk_count(id.as_str())? >= COMPACT_AFTER_CHUNKS {
             self.store.compact(id.as_str(), &doc.save(), seq)?;
         }
         Ok(())
@@ -274,4 +277,64 @@ pub(crate) fn check_passphrase(passphrase: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hearth_core::case::NewPerson;
+    use hearth_core::{PersonId, PersonRole};
+
+    /// Another writer appends to a case between our load and our save, when our save
+    /// is due to compact: their change must survive.
+    #[test]
+    fn compaction_never_drops_a_chunk_written_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = "correct horse battery";
+        let mut ws = Workspace::init(
+            dir.path(),
+            pass,
+            crate::InitRequest {
+                team_name: "T",
+                member_name: "M",
+                member_role: "social-worker",
+            },
+            crate::KdfParams::fast_for_tests(),
+            Box::new(SystemClock),
+        )
+        .unwrap();
+        let case = ws.add_case("Holm", None).unwrap();
+        // Enough chunks that the other writer's and ours make the save compact.
+        let mut i = 0;
+        while ws.store.chunk_count(case.as_str()).unwrap() < COMPACT_AFTER_CHUNKS - 2 {
+            ws.add_person(case.as_str(), &format!("P{i}"), "parent", None, None)
+                .unwrap();
+            i += 1;
+        }
+        let (mut doc, base) = ws.load_case(&case).unwrap();
+        let mut other = Workspace::open(dir.path(), pass, Box::new(SystemClock)).unwrap();
+        other
+            .add_person(case.as_str(), "Written meanwhile", "child", None, None)
+            .unwrap();
+        let today = ws.clock.today();
+        doc.add_person(
+            NewPerson {
+                id: PersonId::from_random(random_bytes()),
+                name: "Ours".into(),
+                role: PersonRole::Parent,
+                born: None,
+                party: None,
+            },
+            today,
+            ws.clock.now(),
+        )
+        .unwrap();
+        ws.save_case(&case, &mut doc, base).unwrap();
+        drop((ws, other));
+        let ws = Workspace::open(dir.path(), pass, Box::new(SystemClock)).unwrap();
+        let view = ws.case(case.as_str()).unwrap();
+        let names: Vec<&str> = view.people.iter().map(|p| p.name.as_str()).collect();
+        assert!(names.contains(&"Written meanwhile"), "{names:?}");
+        assert!(names.contains(&"Ours"), "{names:?}");
+    }
 }
