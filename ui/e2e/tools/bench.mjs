@@ -48,14 +48,15 @@ try {
     let first = null;
     let seen = false;
     document.querySelector('[data-test="unlock-button"]').click();
-    // Each check runs before a frame is painted: the time is taken in the next frame.
+    // Each check runs at the start of a frame (requestAnimationFrame); a timer set then
+    // fires once that frame has been painted, which is when the worker sees it.
     const poll = () => {
       const n = document.querySelectorAll('[data-test="case-row"]').length;
       if (n > 0 && !seen) {
         seen = true;
-        requestAnimationFrame(() => (first = performance.now() - start));
+        setTimeout(() => (first = performance.now() - start));
       }
-      if (n >= 500) requestAnimationFrame(() => done({ first, all: performance.now() - start }));
+      if (n >= 500) setTimeout(() => done({ first, all: performance.now() - start }));
       else requestAnimationFrame(poll);
     };
     poll();
@@ -72,7 +73,7 @@ try {
       rows[(i * 37) % rows.length].click();
       const poll = () => {
         if (document.querySelector('[data-test="fit-chart"]')) {
-          requestAnimationFrame(() => done(performance.now() - start));
+          setTimeout(() => done(performance.now() - start));
         } else requestAnimationFrame(poll);
       };
       poll();
@@ -82,7 +83,7 @@ try {
     await (await b.$(T("caseload"))).waitForDisplayed({ timeout: 20000 });
   }
   opens.sort((x, y) => x - y);
-  console.log(`open a case to graph drawn: median ${Math.round(opens[5])} ms, max ${Math.round(opens[9])} ms (in the page, click to painted frame)`);
+  console.log(`open a case to graph drawn: median ${Math.round(opens[5])} ms, max ${Math.round(opens[9])} ms (in the page, click to the frame with the graph painted)`);
 
   const app = rssOf((cmd) => cmd[0].endsWith("/hearth-app") && cmd.includes(dir));
   const web = rssOf((cmd) => /WebKit(Web|Network)Process/.test(cmd[0]));
