@@ -40,9 +40,10 @@ try {
   await (await b.$(T("calib-save"))).click();
   await (await b.$(T("nav-caseload"))).click();
   await (await b.$(T("case-row"))).waitForDisplayed({ timeout: 20000 });
-  // A family with a child who rates the CORS.
+  // An open case of a family with a child who rates the CORS.
   for (const row of await b.$$(T("case-row"))) {
-    if ((await row.getText()).includes("CORS") && !(await row.getText()).includes("YCORS")) {
+    const text = await row.getText();
+    if (text.includes("CORS") && !text.includes("YCORS") && text.includes("· open")) {
       await (await row.$(T("open-case"))).click();
       break;
     }
