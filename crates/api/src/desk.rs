@@ -127,6 +127,7 @@ impl Workspace {
         Ok(rows)
     }
 
+    /// The scales `rater` is offered at `meeting` in client scoring mode.
     pub fn scales_offered(&self, case: &str, meeting: &str, rater: &str) -> Result<ScaleOffer> {
         let case: CaseId = case.parse()?;
         let meeting: MeetingId = meeting.parse()?;
@@ -256,8 +257,8 @@ impl Workspace {
         Ok(self.store.set_meta(META_PIN_FAILURES, &n.to_le_bytes())?)
     }
 
-    /// What a PIN-less or PIN-holding device offers for a meeting not recorded yet (see
-    /// [`hearth_core::desk::scales_offered_at`]).
+    /// The scales `rater` would be offered at a meeting of `kind` on `date` that is not
+    /// recorded yet (see [`hearth_core::desk::scales_offered_at`]).
     pub fn scales_offered_at(
         &self,
         case: &str,
