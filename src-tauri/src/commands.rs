@@ -38,6 +38,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         correct_rating,
         scales_offered,
         scales_offered_at,
+        check_items,
         app_settings,
         set_idle_lock_minutes,
         set_px_per_cm,
@@ -277,6 +278,11 @@ async fn scales_offered_at(
         w.scales_offered_at(&case, &date, &kind, &rater)
     })
     .await
+}
+
+#[tauri::command]
+async fn check_items(s: St<'_>, measure: String, items: Vec<String>) -> Answer<()> {
+    with_ws(s.inner(), move |w| w.check_items(&measure, &items)).await
 }
 
 #[tauri::command]

@@ -257,6 +257,15 @@ impl Workspace {
         Ok(self.store.set_meta(META_PIN_FAILURES, &n.to_le_bytes())?)
     }
 
+    /// Checks typed item values against a measure without recording anything. The desk
+    /// asks first when a score would also record today's meeting, so a typo records
+    /// neither the score nor the meeting.
+    pub fn check_items(&self, measure: &str, items: &[String]) -> Result<()> {
+        let values: Vec<&str> = items.iter().map(String::as_str).collect();
+        self.measures.get(measure)?.validate_items(&values)?;
+        Ok(())
+    }
+
     /// The scales `rater` would be offered at a meeting of `kind` on `date` that is not
     /// recorded yet (see [`hearth_core::desk::scales_offered_at`]).
     pub fn scales_offered_at(

@@ -208,6 +208,29 @@ fn a_meeting_not_yet_recorded_offers_what_the_recorded_one_will() {
 }
 
 #[test]
+fn typed_items_are_checked_without_recording_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = init(dir.path());
+    let (case, _, _) = family(&mut ws);
+    let before = ws.case(&case).unwrap();
+    let items = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+    ws.check_items("ORS", &items("4 4 5,5 6")).unwrap();
+    ws.check_items("cors", &items("10 0 0.1 9.9")).unwrap();
+    for (measure, typed) in [
+        ("ORS", "4 4 5"),
+        ("ORS", "4 4 5 11"),
+        ("ORS", "4 4 5 x"),
+        ("XYZ", "1 2 3 4"),
+    ] {
+        assert!(
+            ws.check_items(measure, &items(typed)).is_err(),
+            "{measure} {typed}"
+        );
+    }
+    assert_eq!(ws.case(&case).unwrap(), before, "checking records nothing");
+}
+
+#[test]
 fn a_child_without_a_date_of_birth_gets_no_guessed_scale() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = init(dir.path());

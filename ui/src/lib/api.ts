@@ -60,6 +60,7 @@ export const api = {
     call<ScaleOffer>("scales_offered", { case: caseId, meeting, rater }),
   scalesOfferedAt: (caseId: string, date: string, kind: string, rater: string) =>
     call<ScaleOffer>("scales_offered_at", { case: caseId, date, kind, rater }),
+  checkItems: (measure: string, items: string[]) => call<void>("check_items", { measure, items }),
   appSettings: () => call<AppSettings>("app_settings"),
   setIdleLockMinutes: (minutes: number) => call<AppSettings>("set_idle_lock_minutes", { minutes }),
   setPxPerCm: (pxPerCm: number) => call<AppSettings>("set_px_per_cm", { pxPerCm }),
