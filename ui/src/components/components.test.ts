@@ -8,6 +8,7 @@ import Caseload from "./Caseload.svelte";
 import ClientMode from "./ClientMode.svelte";
 import FitChart from "./FitChart.svelte";
 import TeamView from "./TeamView.svelte";
+import RaterRow from "./RaterRow.svelte";
 import { setLocale } from "../lib/i18n/index.svelte";
 import type { CaseloadRow, ChartScene } from "../lib/types";
 
@@ -196,5 +197,52 @@ describe("team view", () => {
     await waitFor(() => expect(container.querySelector('[data-test="clinical"]')!.textContent!.trim()).toBe("25% (10 of 40)"));
     expect(container.querySelector('[data-test="reliable"]')!.textContent!.trim()).toBe("55% (22 of 40)");
     expect(container.querySelector('[data-test="team-scope"]')!.textContent).toBe("The whole team");
+  });
+});
+
+describe("a family member's row at a meeting", () => {
+  const ors = { id: "ORS", name: "Outcome Rating Scale", outcome: true, items: ["Individually", "Interpersonally", "Socially", "Overall"], max_item: 10, step: 0.1 };
+  const srs = { id: "SRS", name: "Session Rating Scale", outcome: false, items: ["Relationship", "Goals and topics", "Approach or method", "Overall"], max_item: 10, step: 0.1 };
+  const mum = { id: "m", name: "Ida", born: null, role: "parent", party: true };
+  const child = { id: "c", name: "Liv", born: "2016-01-01", role: "child", party: true };
+  const base = {
+    person: mum,
+    offer: { outcome: "ORS", session: "SRS", session_withheld: null, age: 40, faces: false },
+    measure: (id: string) => [ors, srs].find((m) => m.id === id),
+    outcomeAbout: child,
+    onScreen: vi.fn(),
+    onMore: vi.fn(),
+  };
+  it("offers each scale on screen and from paper, says whom the outcome is about, and saves four typed items on Enter", async () => {
+    const saved: [string, string[]][] = [];
+    const onQuick = vi.fn(async (id: string, items: string[]) => { saved.push([id, items]); return true; });
+    const onScreen = vi.fn();
+    const { container } = render(RaterRow, { ...base, onQuick, onScreen });
+    expect(container.textContent).toContain("ORS about Liv from paper");
+    expect(container.textContent).toContain("SRS from paper");
+    await fireEvent.click(container.querySelector('[data-test="screen-SRS"]')!);
+    expect(onScreen).toHaveBeenCalledWith("SRS", false);
+    const field = container.querySelector('[data-test="quick-ORS"]') as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: " 4 4  5,5 6 " } });
+    await fireEvent.submit(field.closest("form")!);
+    await waitFor(() => expect(saved).toEqual([["ORS", ["4", "4", "5,5", "6"]]]));
+    await waitFor(() => expect(field.value).toBe(""));
+  });
+  it("asks for the right number of items and sends nothing otherwise", async () => {
+    const onQuick = vi.fn(async () => true);
+    const { container } = render(RaterRow, { ...base, onQuick });
+    const field = container.querySelector('[data-test="quick-ORS"]') as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: "4 4 5" } });
+    await fireEvent.submit(field.closest("form")!);
+    await screen.findByText("Type the 4 item scores of the ORS, with a space between them.");
+    expect(onQuick).not.toHaveBeenCalled();
+  });
+  it("keeps what was typed when the score is refused", async () => {
+    const { container } = render(RaterRow, { ...base, onQuick: vi.fn(async () => false) });
+    const field = container.querySelector('[data-test="quick-ORS"]') as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: "4 4 5 11" } });
+    await fireEvent.submit(field.closest("form")!);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(field.value).toBe("4 4 5 11");
   });
 });
