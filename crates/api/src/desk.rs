@@ -208,7 +208,8 @@ impl Workspace {
             return Ok(ClientModeExit::Wrong);
         }
         let failures = self.pin_failures()?;
-        if let Some(stored) = self.store.get_meta(META_PIN)?
+        let pin = self.store.get_meta(META_PIN)?;
+        if let Some(stored) = pin.clone()
             && failures < PIN_MAX_FAILURES
         {
             let stored = String::from_utf8(stored)
@@ -229,7 +230,7 @@ impl Workspace {
                 Ok(ClientModeExit::Leave)
             }
             Err(ApiError::WrongPassphrase) => {
-                if self.store.get_meta(META_PIN)?.is_none() {
+                if pin.is_none() {
                     return Ok(ClientModeExit::Wrong);
                 }
                 let failures = failures.saturating_add(1);
