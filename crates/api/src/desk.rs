@@ -39,6 +39,10 @@ pub struct AppSettings {
     /// Whether a client-mode PIN is set (the PIN itself is only kept as a hash).
     #[serde(default)]
     pub pin_set: bool,
+    /// Where the desktop saves exported PDFs; `None` until the worker chooses a
+    /// folder (the shell then uses the documents folder).
+    #[serde(default)]
+    pub export_dir: Option<String>,
 }
 
 impl Default for AppSettings {
@@ -47,6 +51,7 @@ impl Default for AppSettings {
             idle_lock_minutes: 5,
             px_per_cm: None,
             pin_set: false,
+            export_dir: None,
         }
     }
 }
@@ -176,6 +181,26 @@ impl Workspace {
         }
         let mut settings = self.app_settings()?;
         settings.px_per_cm = Some(px_per_cm);
+        self.save_settings(&settings)?;
+        Ok(settings)
+    }
+
+    /// Sets the folder the desktop saves PDFs in: an existing folder given as a full
+    /// path; an empty text goes back to the default.
+    pub fn set_export_dir(&self, dir: &str) -> Result<AppSettings> {
+        let dir = dir.trim();
+        let mut settings = self.app_settings()?;
+        if dir.is_empty() {
+            settings.export_dir = None;
+        } else {
+            let path = std::path::Path::new(dir);
+            if !path.is_absolute() || !path.is_dir() {
+                return Err(ApiError::Refused(format!(
+                    "{dir} is not an existing folder (give its full path)"
+                )));
+            }
+            settings.export_dir = Some(dir.to_string());
+        }
         self.save_settings(&settings)?;
         Ok(settings)
     }

@@ -25,7 +25,8 @@ use crate::error::{ApiError, Result};
 use crate::workspace::{Workspace, random_bytes};
 
 /// The documents `export` produces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ExportKind {
     ParentingAssessment,
     ClosingSummary,
@@ -563,7 +564,7 @@ fn parent_dir(out: &Path) -> PathBuf {
 /// `rename` (replacing) with `force`, otherwise `hard_link`, which fails rather than
 /// replace a file that appeared meanwhile. The temporary file is removed on every
 /// path; the directory is synced so the new name survives a crash.
-fn write_atomically(out: &Path, bytes: &[u8], force: bool) -> Result<()> {
+pub(crate) fn write_atomically(out: &Path, bytes: &[u8], force: bool) -> Result<()> {
     let dir = parent_dir(out);
     let suffix: [u8; 8] = random_bytes();
     let hex: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
@@ -581,16 +582,21 @@ fn write_atomically(out: &Path, bytes: &[u8], force: bool) -> Result<()> {
         if force {
             fs::rename(&tmp, out).map_err(|e| io("cannot move into place", e))?;
         } else {
-            fs::hard_link(&tmp, out).map_err(|e| {
-                if e.kind() == std::io::ErrorKind::AlreadyExists {
-                    ApiError::Refused(format!(
-                        "{} already exists; use --force to replace it",
-                        out.display()
-                    ))
-                } else {
-                    io("cannot move into place", e)
-                }
-            })?;
+            let exists = || {
+                ApiError::Refused(format!(
+                    "{} already exists; use --force to replace it",
+                    out.display()
+                ))
+            };
+            match fs::hard_link(&tmp, out) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
+                // File systems without hard links (FAT and exFAT memory sticks, some
+                // network shares): check, then rename. Only a file created in the
+                // instant between the two could be replaced.
+                Err(_) if out.exists() => return Err(exists()),
+                Err(_) => fs::rename(&tmp, out).map_err(|e| io("cannot move into place", e))?,
+            }
         }
         Ok(())
     })();

@@ -16,6 +16,7 @@ mod desk;
 mod error;
 mod expected;
 mod export;
+mod export_folder;
 mod history;
 mod norms;
 mod plans;
@@ -37,6 +38,7 @@ pub use desk::{
 pub use error::{ApiError, Result};
 pub use expected::Expected;
 pub use export::{ExportKind, ExportRequest, Exported};
+pub use export_folder::{ExportOffer, default_export_dir};
 pub use hearth_core as core;
 pub use hearth_store::{DataKey, KdfParams};
 pub use plans::{GoalJson, PlanJson, ReviewJson};
