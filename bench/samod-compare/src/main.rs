@@ -16,7 +16,11 @@
 //! Run (release; from the repository root):
 //!   CARGO_TARGET_DIR=target/samod cargo run --release --manifest-path bench/samod-compare/Cargo.toml
 
-use std::net::{SocketAddr, TcpListener};
+#[path = "../../../crates/api/tests/support/pairing.rs"]
+mod pairing;
+use pairing::pair;
+
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -26,7 +30,6 @@ use std::time::{Duration, Instant};
 
 use automerge::Automerge;
 use hearth_api::clock::SystemClock;
-use hearth_api::sync::{InviteOptions, JoinRequest, join};
 use hearth_api::{InitRequest, KdfParams, Workspace};
 use samod::tokio_io::TcpDialer;
 use samod::{BackoffConfig, DocumentId, Repo};
@@ -35,43 +38,9 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 const PASS: &str = "benchmark passphrase";
 const SEED: u64 = 7;
 
-fn pair(a_dir: &Path, b_dir: &Path) -> Workspace {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let a_dir = a_dir.to_path_buf();
-    let inviter = std::thread::spawn(move || {
-        let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
-        let opts = InviteOptions {
-            port: 0,
-            valid_for: Duration::from_secs(60),
-            discovery: false,
-        };
-        a.pair_invite(&opts, &|code, port| {
-            tx.send((code.to_string(), port)).unwrap()
-        })
-        .unwrap();
-    });
-    let (code, port) = rx.recv().unwrap();
-    let b = join(
-        b_dir,
-        PASS,
-        JoinRequest {
-            code: &code,
-            member_name: "Second manager",
-            role: "team-manager",
-            peer: Some(SocketAddr::from(([127, 0, 0, 1], port))),
-            wait: Duration::from_secs(5),
-        },
-        KdfParams::fast_for_tests(),
-        Box::new(SystemClock),
-    )
-    .unwrap();
-    inviter.join().unwrap();
-    b
-}
-
 /// Hearth: the benchmark's full sync. Returns the time and the bytes on the wire.
 fn hearth_full_sync(a_dir: &Path, b_dir: &Path, cases: usize) -> (Duration, u64) {
-    let mut b = pair(a_dir, b_dir);
+    let mut b = pair(a_dir, b_dir, PASS);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let dir: PathBuf = a_dir.to_path_buf();

@@ -12,12 +12,16 @@
 //! run, is a standalone program so CI never builds samod:
 //! `CARGO_TARGET_DIR=target/samod cargo run --release --manifest-path bench/samod-compare/Cargo.toml`
 
+#[path = "../tests/support/pairing.rs"]
+mod pairing;
+use pairing::pair;
+
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use hearth_api::clock::SystemClock;
-use hearth_api::sync::{InviteOptions, JoinRequest, SyncOutcome, join};
+use hearth_api::sync::SyncOutcome;
 use hearth_api::{InitRequest, KdfParams, Workspace};
 
 const PASS: &str = "benchmark passphrase";
@@ -43,40 +47,6 @@ fn serve_in_background(
         }
     });
     (addr, handle, rx)
-}
-
-fn pair(a_dir: &Path, b_dir: &Path) -> Workspace {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let a_dir = a_dir.to_path_buf();
-    let inviter = std::thread::spawn(move || {
-        let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
-        let opts = InviteOptions {
-            port: 0,
-            valid_for: Duration::from_secs(60),
-            discovery: false,
-        };
-        a.pair_invite(&opts, &|code, port| {
-            tx.send((code.to_string(), port)).unwrap()
-        })
-        .unwrap();
-    });
-    let (code, port) = rx.recv().unwrap();
-    let b = join(
-        b_dir,
-        PASS,
-        JoinRequest {
-            code: &code,
-            member_name: "Second manager",
-            role: "team-manager",
-            peer: Some(SocketAddr::from(([127, 0, 0, 1], port))),
-            wait: Duration::from_secs(5),
-        },
-        KdfParams::fast_for_tests(),
-        Box::new(SystemClock),
-    )
-    .unwrap();
-    inviter.join().unwrap();
-    b
 }
 
 fn report(what: &str, took: Duration, o: &SyncOutcome) {
@@ -116,7 +86,7 @@ fn main() {
         .unwrap();
         a.demo(cases, 7).unwrap();
     }
-    let mut b = pair(&a_dir, &b_dir);
+    let mut b = pair(&a_dir, &b_dir, PASS);
 
     // 1. Every case to an empty peer.
     let (addr, server, answered) = serve_in_background(a_dir.clone(), 3);

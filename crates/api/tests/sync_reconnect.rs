@@ -3,49 +3,18 @@
 //! digest and access, keyed by the store's sequence number) so unchanged cases stay on
 //! disk; these tests catch an index that wrongly says a changed case is unchanged.
 
-use std::net::{SocketAddr, TcpListener};
+#[path = "support/pairing.rs"]
+mod pairing;
+use pairing::pair;
+
+use std::net::TcpListener;
 use std::path::Path;
-use std::time::Duration;
 
 use hearth_api::clock::SystemClock;
-use hearth_api::sync::{InviteOptions, JoinRequest, SyncEvent, SyncOutcome, join};
+use hearth_api::sync::{SyncEvent, SyncOutcome};
 use hearth_api::{InitRequest, KdfParams, Workspace};
 
 const PASS: &str = "reconnect test passphrase";
-
-fn pair(a_dir: &Path, b_dir: &Path) -> Workspace {
-    let (tx, rx) = std::sync::mpsc::channel();
-    let a_dir = a_dir.to_path_buf();
-    let inviter = std::thread::spawn(move || {
-        let mut a = Workspace::open(&a_dir, PASS, Box::new(SystemClock)).unwrap();
-        let opts = InviteOptions {
-            port: 0,
-            valid_for: Duration::from_secs(60),
-            discovery: false,
-        };
-        a.pair_invite(&opts, &|code, port| {
-            tx.send((code.to_string(), port)).unwrap()
-        })
-        .unwrap();
-    });
-    let (code, port) = rx.recv().unwrap();
-    let b = join(
-        b_dir,
-        PASS,
-        JoinRequest {
-            code: &code,
-            member_name: "Second manager",
-            role: "team-manager",
-            peer: Some(SocketAddr::from(([127, 0, 0, 1], port))),
-            wait: Duration::from_secs(5),
-        },
-        KdfParams::fast_for_tests(),
-        Box::new(SystemClock),
-    )
-    .unwrap();
-    inviter.join().unwrap();
-    b
-}
 
 /// One session: `b` connects to a freshly opened `a` served on loopback.
 fn sync_once(a_dir: &Path, b: &mut Workspace) -> SyncOutcome {
@@ -87,7 +56,7 @@ fn team_with_cases(a_dir: &Path, b_dir: &Path, cases: usize) -> Workspace {
         .unwrap();
         a.demo(cases, 3).unwrap();
     }
-    pair(a_dir, b_dir)
+    pair(a_dir, b_dir, PASS)
 }
 
 fn case_ids(ws: &Workspace) -> Vec<String> {
@@ -126,7 +95,7 @@ fn edits_after_earlier_sessions_travel_both_ways() {
         .unwrap();
         a.demo(6, 3).unwrap();
     }
-    let mut b = pair(&a_dir, &b_dir);
+    let mut b = pair(&a_dir, &b_dir, PASS);
     let first = sync_once(&a_dir, &mut b);
     assert_eq!(first.docs_received, 6);
     // A second session with nothing new: both sides now have every case indexed.
