@@ -2,7 +2,10 @@
 //! go down the page, text wraps at real glyph widths, headings keep with what follows,
 //! tables repeat their header on a new page, and every page gets the header (team,
 //! case reference, title) and footer (page N of M, who generated it and when, the
-//! team's protective marking) once the page count is known.
+//! team's protective marking) once the page count is known. A contents block gets its
+//! page numbers the same way: each line points at an [`Anchor`] that a heading carries,
+//! and the number is drawn at the end, from the page where that heading landed (one
+//! layout pass, no measuring run). Anchored headings also become PDF bookmarks.
 
 use printpdf::{FontId, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions};
 use unicode_normalization::UnicodeNormalization;
@@ -66,6 +69,33 @@ impl Style {
     }
 }
 
+/// The clear gap between a contents title, its dot leaders and its page number.
+const CONTENTS_GAP: f32 = 8.0;
+/// Continuation lines of a wrapped contents title are indented by this much.
+const CONTENTS_INDENT: f32 = 14.0;
+
+/// A heading a contents line points to. The page is known once the heading is laid
+/// out, which may be after the contents line is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Anchor(usize);
+
+/// Where an anchor's heading landed, and what its bookmark says.
+struct AnchorSlot {
+    title: String,
+    /// Page index (0-based) of the heading; `None` until it is laid out.
+    page: Option<usize>,
+}
+
+/// A contents line whose page number is drawn in `finish`.
+struct ContentsLine {
+    anchor: Anchor,
+    /// Page index (0-based) the line is on.
+    page: usize,
+    baseline: f32,
+    /// Where the title's last line ends: the dot leaders start after it.
+    text_end: f32,
+}
+
 /// A table column: its title and share of the width.
 pub(crate) struct Column<'a> {
     pub title: &'a str,
@@ -80,6 +110,8 @@ pub(crate) struct Writer {
     pages: Vec<Vec<Op>>,
     /// The top of the next block on the current page, in points from the bottom.
     y: f32,
+    anchors: Vec<AnchorSlot>,
+    contents: Vec<ContentsLine>,
 }
 
 impl Writer {
@@ -95,6 +127,8 @@ impl Writer {
             bold,
             pages: vec![Vec::new()],
             y: CONTENT_TOP,
+            anchors: Vec::new(),
+            contents: Vec::new(),
         })
     }
 
@@ -228,6 +262,13 @@ impl Writer {
     /// A heading: level 1 for a section, 2 for a subsection, 3 for a label. Kept on
     /// the same page as at least three lines of what follows.
     pub(crate) fn heading(&mut self, level: u8, text: &str) {
+        self.heading_at(level, text, None);
+    }
+
+    /// A heading, optionally the one a contents line points to (see
+    /// [`Writer::contents`]): its page becomes that line's number, and it gets a PDF
+    /// bookmark.
+    pub(crate) fn heading_at(&mut self, level: u8, text: &str, anchor: Option<Anchor>) {
         let (style, before, after) = match level {
             1 => (Style::BOLD.sized(15.0), 14.0, 6.0),
             2 => (Style::BOLD.sized(12.5), 10.0, 4.0),
@@ -240,6 +281,13 @@ impl Writer {
         let keep_lines = if level <= 2 { 5.0 } else { 3.0 };
         let keep = keep_lines * Style::BODY.line_height();
         self.ensure(own + keep);
+        // After `ensure`: the page the heading is actually drawn on.
+        if let Some(a) = anchor {
+            let page = self.pages.len() - 1;
+            if let Some(slot) = self.anchors.get_mut(a.0) {
+                slot.page = Some(page);
+            }
+        }
         if self.y < CONTENT_TOP {
             self.y -= before;
         }
@@ -255,6 +303,117 @@ impl Writer {
             draw::polyline(ops, &[(MARGIN_X, y), (MARGIN_X + CONTENT_W, y)]);
         }
         self.y -= after;
+    }
+
+    /// A contents list: one line per title, the title on the left (wrapped, the
+    /// continuation lines indented) and, once the pages are known, dot leaders and the
+    /// page number right-aligned on the title's last line. Returns one anchor per
+    /// title, in order, for [`Writer::heading_at`].
+    pub(crate) fn contents(&mut self, titles: &[String]) -> Vec<Anchor> {
+        let style = Style::BODY;
+        let lh = style.line_height();
+        // Room for up to three digits after a clear gap and a dot, so a title never
+        // runs into the number drawn later; the workbook's longest title (Module 3)
+        // still fits on one line.
+        let first_w = CONTENT_W - self.width(style, "000.") - CONTENTS_GAP;
+        let mut anchors = Vec::with_capacity(titles.len());
+        for title in titles {
+            let anchor = Anchor(self.anchors.len());
+            self.anchors.push(AnchorSlot {
+                title: normalise(title),
+                page: None,
+            });
+            anchors.push(anchor);
+            let mut lines = self.wrap(style, title, first_w);
+            if lines.len() > 1 {
+                // The continuation lines are indented: wrap them again, narrower.
+                let rest = lines.split_off(1).join(" ");
+                lines.extend(self.wrap(style, &rest, first_w - CONTENTS_INDENT));
+            }
+            // A title is never split from its number: keep its lines together.
+            self.ensure(lh * lines.len() as f32);
+            let mut text_end = MARGIN_X;
+            let mut baseline = self.y - style.size;
+            for (i, line) in lines.iter().enumerate() {
+                let x = if i == 0 {
+                    MARGIN_X
+                } else {
+                    MARGIN_X + CONTENTS_INDENT
+                };
+                baseline = self.y - style.size;
+                self.put(style, x, baseline, line);
+                text_end = x + self.width(style, line);
+                self.y -= lh;
+            }
+            self.contents.push(ContentsLine {
+                anchor,
+                page: self.pages.len() - 1,
+                baseline,
+                text_end,
+            });
+            self.y -= 1.5;
+        }
+        self.y -= 4.0;
+        anchors
+    }
+
+    /// Draws each contents line's leaders and page number, now that every anchored
+    /// heading has its page. The leaders end at the same x on every line (the widest
+    /// number's left edge), so the dots line up in a column.
+    fn draw_contents_numbers(&mut self) {
+        let style = Style::BODY;
+        let dots = Style {
+            ink: MUTED,
+            ..style
+        };
+        let right = MARGIN_X + CONTENT_W;
+        let numbers: Vec<Option<String>> = self
+            .contents
+            .iter()
+            .map(|l| {
+                self.anchors
+                    .get(l.anchor.0)
+                    .and_then(|s| s.page)
+                    .map(|p| (p + 1).to_string())
+            })
+            .collect();
+        let widest = numbers
+            .iter()
+            .flatten()
+            .map(|n| self.width(style, n))
+            .fold(0.0, f32::max);
+        let leaders_end = right - widest - CONTENTS_GAP;
+        let unit = self.width(dots, ". ");
+        let dot = self.width(dots, ".");
+        let regular = self.regular.clone();
+        let lines = std::mem::take(&mut self.contents);
+        for (line, number) in lines.iter().zip(numbers) {
+            // An anchor whose heading was never laid out gets no number rather than
+            // a wrong one.
+            let Some(number) = number else { continue };
+            let nx = right - self.width(style, &number);
+            let room = leaders_end - (line.text_end + CONTENTS_GAP);
+            // A title that nearly reaches the number gets a plain gap: one or two
+            // dots would read as punctuation.
+            let fits = ((room - dot) / unit).floor() + 1.0;
+            let count = if fits >= 3.0 { fits as usize } else { 0 };
+            let ops = &mut self.pages[line.page];
+            if count > 0 {
+                let leader = ". ".repeat(count);
+                let leader = leader.trim_end();
+                let x = leaders_end - (count - 1) as f32 * unit - dot;
+                draw::text(ops, &regular, dots.size, dots.ink, x, line.baseline, leader);
+            }
+            draw::text(
+                ops,
+                &regular,
+                style.size,
+                style.ink,
+                nx,
+                line.baseline,
+                &number,
+            );
+        }
     }
 
     /// A labelled field: the label in bold, then the text; an empty text reads
@@ -461,6 +620,15 @@ impl Writer {
         ctx: &DocumentContext,
         draft: bool,
     ) -> Result<Vec<u8>, ReportError> {
+        self.draw_contents_numbers();
+        for slot in &self.anchors {
+            if let Some(p) = slot.page {
+                // printpdf numbers bookmark pages from 1. Its outline is flat, jumps
+                // to the top of the page, and is ordered by (page, title): two
+                // headings on one page are listed alphabetically.
+                self.doc.add_bookmark(&slot.title, p + 1);
+            }
+        }
         let total = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
         let mut out = Vec::with_capacity(total);

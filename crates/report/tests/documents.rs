@@ -13,12 +13,16 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use hearth_core::Tenths;
 use hearth_core::casework::{ChangeWord, Rag};
 use hearth_report::*;
-use pdf_tools::{assert_in_order, check, info_field, squash};
+use pdf_tools::{
+    assert_in_order, check, contents_number, has_leaders, info_field, outline, page_of, pages,
+    squash, words,
+};
 
 const CHILD: &str = "Søren Ærøskøbing";
 const MOTHER: &str = "Łucja Żółć";
 const FATHER: &str = "Dafydd Ŵyn Ŷnys";
 const WORKER: &str = "Ağca Gül";
+const MANAGER: &str = "Gwenllïan Ŷr";
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -383,5 +387,199 @@ fn parenting_assessment_runs_cover_sections_graphs_supervision_signature() {
             "Sign-off by the social worker",
             "DRAFT: not signed off.",
         ],
+    );
+}
+
+/// An assessment long enough that its sections land on many different pages: short
+/// and long sections, empty ones (which follow on the page before) and a section over
+/// several pages. The cover is the one in `docs/pdf-parenting-assessment.png` (the
+/// CLI export test's case): run with `HEARTH_PDF_OUT=<dir>` to get the PDF.
+fn long_assessment() -> ParentingAssessment {
+    let entry = |words: usize| AssessmentEntry {
+        author: MANAGER.into(),
+        discipline: "Team manager".into(),
+        date: d(2025, 2, 10),
+        kind: "Analysis".into(),
+        about: vec![CHILD.into()],
+        text: "Søren is settled at school and the mornings are calmer. ".repeat(words),
+        finalised: false,
+    };
+    let section = |title: &str, entries: Vec<AssessmentEntry>| AssessmentSection {
+        title: title.into(),
+        entries,
+    };
+    let person = |name: &str, detail: &str| PersonLine {
+        name: name.into(),
+        detail: detail.into(),
+    };
+    ParentingAssessment {
+        family: "Ærøskøbing".into(),
+        children: vec![
+            person(CHILD, "Child, born 4 May 2016"),
+            person("Ağca Gül", "Child, born 1 September 2019"),
+        ],
+        adults: vec![
+            person(MOTHER, "Parent, born 2 February 1988"),
+            person(FATHER, "Parent, born 7 July 1986"),
+        ],
+        author: MANAGER.into(),
+        date: d(2025, 11, 20),
+        sections: vec![
+            section("Case Worker Summary", vec![entry(5)]),
+            section("Key Information", vec![]),
+            section("Module 1: Why are we involved?", vec![entry(60), entry(60)]),
+            section("Module 2: Parental/family history", vec![entry(20)]),
+            section(
+                "Module 3: Parents' understanding of the impact of their behaviour on their child(ren)",
+                vec![entry(150), entry(40)],
+            ),
+            section("Module 4: Direct work with children", vec![]),
+            section("Module 5: Parenting capacity part 1", vec![entry(300)]),
+            section("Module 6: Parenting capacity part 2", vec![entry(10)]),
+            section("Module 7: Analysis & recommendations", vec![entry(90)]),
+            section("Module 8: Comments and views", vec![entry(15)]),
+        ],
+        graphs: vec![scene(), scene()],
+        supervision: Some(SupervisionDecisions {
+            date: d(2025, 6, 12),
+            chair: MANAGER.into(),
+            rag: Some(Rag::Amber),
+            decisions: vec![DecisionLine {
+                decision: "Step down to early help".into(),
+                reason: "Goals met.".into(),
+            }],
+        }),
+        sign_off: SignOffState::Draft,
+    }
+}
+
+/// (contents line, the heading it points to), in order.
+fn assessment_contents(a: &ParentingAssessment) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = a
+        .sections
+        .iter()
+        .map(|s| (s.title.clone(), s.title.clone()))
+        .collect();
+    if !a.graphs.is_empty() {
+        out.push(("Outcome graphs".into(), "Outcome graphs".into()));
+    }
+    for (line, heading) in [
+        ("Case supervision decisions", "Case supervision decisions"),
+        ("Sign-off", "Sign-off by the social worker"),
+    ] {
+        out.push((line.into(), heading.into()));
+    }
+    out
+}
+
+fn assessment_ctx() -> DocumentContext {
+    DocumentContext {
+        case_reference: "FS-0042".into(),
+        generated_by: MANAGER.into(),
+        ..ctx("Parenting assessment", Some("OFFICIAL-SENSITIVE"))
+    }
+}
+
+/// Checks every contents line of a rendered assessment against the page its heading
+/// lands on; returns the printed numbers and the cover's contents text.
+fn check_contents(c: &pdf_tools::Checked, expected: &[(String, String)]) -> (Vec<usize>, String) {
+    let pages = pages(&c.text);
+    assert_eq!(pages.len(), c.pages, "one form feed per page");
+    let cover = pages[0];
+    let contents = &cover[cover.find("Contents").expect("a contents list")..];
+    let mut printed = Vec::new();
+    for (line, heading) in expected {
+        let number = contents_number(contents, line)
+            .unwrap_or_else(|| panic!("no page number after {line:?} in:\n{contents}"));
+        // Headings are looked for after the cover, which lists them all.
+        let landed = page_of(&pages, heading, 2)
+            .unwrap_or_else(|| panic!("heading {heading:?} is on no page"));
+        assert_eq!(
+            number, landed,
+            "contents says {line:?} is on page {number}, the heading is on page {landed}"
+        );
+        printed.push(number);
+    }
+    // Every number is right-aligned at the text column's right edge (A4 less the
+    // 56.7 pt margin): the page's digit-only words there, above the footer, are the
+    // contents numbers and nothing else.
+    let right_edge = 595.28 - 56.7;
+    let numbers: Vec<String> = words(&c.pdf, 1)
+        .into_iter()
+        .filter(|w| w.text.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| w.y_min < 841.89 - 66.0 && w.x_min > right_edge - 40.0)
+        .inspect(|w| {
+            assert!(
+                (w.x_max - right_edge).abs() < 1.0,
+                "a contents number is not right-aligned: {w:?}"
+            )
+        })
+        .map(|w| w.text)
+        .collect();
+    let want: Vec<String> = printed.iter().map(|n| n.to_string()).collect();
+    assert_eq!(numbers, want, "{contents}");
+    (printed, contents.to_string())
+}
+
+#[test]
+fn assessment_contents_numbers_are_the_pages_the_headings_land_on() {
+    let a = long_assessment();
+    let expected = assessment_contents(&a);
+    let c = check(
+        "assessment-long",
+        &render(&Document::ParentingAssessment(a), &assessment_ctx()).unwrap(),
+    );
+    let (printed, _) = check_contents(&c, &expected);
+    // The fixture spreads the sections: numbers that were all the same, or not in
+    // document order, would not be a contents list.
+    let mut distinct = printed.clone();
+    distinct.dedup();
+    assert!(distinct.len() >= 9, "pages {printed:?}");
+    assert!(printed.windows(2).all(|w| w[0] <= w[1]), "{printed:?}");
+    // An empty section follows on the page of the one before it.
+    assert_eq!(printed[0], printed[1], "{printed:?}");
+    assert!(c.pages >= 15, "{} pages", c.pages);
+
+    // Bookmarks: one per contents line, in order, each to its heading's page.
+    let want: Vec<(String, usize)> = expected
+        .iter()
+        .zip(&printed)
+        .map(|((line, _), page)| (line.clone(), *page))
+        .collect();
+    assert_eq!(outline(&c.pdf), want);
+}
+
+#[test]
+fn a_long_contents_title_wraps_with_its_number_on_its_last_line() {
+    let long = "Module 3: Parents' understanding of the impact of their behaviour on their child(ren), and what the family network says";
+    let mut a = long_assessment();
+    a.sections.truncate(4);
+    a.sections[3].title = long.into();
+    a.graphs.clear();
+    let expected = assessment_contents(&a);
+    let c = check(
+        "assessment-wrapped-title",
+        &render(&Document::ParentingAssessment(a), &assessment_ctx()).unwrap(),
+    );
+    let (_, contents) = check_contents(&c, &expected);
+    let lines: Vec<&str> = contents.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("Module 3: Parents"))
+        .unwrap();
+    assert!(
+        !has_leaders(lines[first]),
+        "the first line of a wrapped title has no number: {:?}",
+        lines[first]
+    );
+    let last = lines
+        .iter()
+        .position(|l| l.contains("family network says"))
+        .unwrap();
+    assert!(last > first, "the title wraps: {:?}", &lines[first..=first]);
+    assert!(
+        has_leaders(lines[last]),
+        "the number is on the title's last line: {:?}",
+        &lines[first..=last]
     );
 }

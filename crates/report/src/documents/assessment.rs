@@ -61,7 +61,8 @@ pub(crate) fn render(
     }
     contents.push("Case supervision decisions".into());
     contents.push("Sign-off".into());
-    w.bullets(&contents);
+    // One anchor per contents line, in the same order as the headings below.
+    let mut anchors = w.contents(&contents).into_iter();
 
     // The workbook, section by section.
     // Each section with entries starts a page; an empty one follows on the same page
@@ -70,7 +71,7 @@ pub(crate) fn render(
         if i == 0 || !s.entries.is_empty() {
             w.new_page();
         }
-        w.heading(1, &s.title);
+        w.heading_at(1, &s.title, anchors.next());
         if s.entries.is_empty() {
             w.text_block(Style::MUTED.sized(10.5), 0.0, "No entries in this section.");
             continue;
@@ -101,7 +102,7 @@ pub(crate) fn render(
 
     if !a.graphs.is_empty() {
         w.new_page();
-        w.heading(1, "Outcome graphs");
+        w.heading_at(1, "Outcome graphs", anchors.next());
         for (i, g) in a.graphs.iter().enumerate() {
             if i > 0 {
                 w.new_page();
@@ -111,7 +112,7 @@ pub(crate) fn render(
     }
 
     w.new_page();
-    w.heading(1, "Case supervision decisions");
+    w.heading_at(1, "Case supervision decisions", anchors.next());
     match &a.supervision {
         None => w.paragraph("No finalised case supervision is recorded for this case."),
         Some(s) => {
@@ -131,6 +132,11 @@ pub(crate) fn render(
             }
         }
     }
-    sign_off_block(&mut w, &a.sign_off, "Sign-off by the social worker");
+    sign_off_block(
+        &mut w,
+        &a.sign_off,
+        "Sign-off by the social worker",
+        anchors.next(),
+    );
     w.finish(ctx, a.sign_off.is_draft())
 }

@@ -70,6 +70,6 @@ pub(crate) fn render(s: &ClosingSummary, ctx: &DocumentContext) -> Result<Vec<u8
     w.heading(2, "Views of the child and family");
     w.field("The child's views", &s.child_views);
     w.field("The family's views", &s.family_views);
-    sign_off_block(&mut w, &s.sign_off, "Team manager sign-off");
+    sign_off_block(&mut w, &s.sign_off, "Team manager sign-off", None);
     w.finish(ctx, s.sign_off.is_draft())
 }

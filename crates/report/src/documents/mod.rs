@@ -8,7 +8,7 @@ pub(crate) mod supervision;
 
 use hearth_core::casework::{ChangeWord, Rag};
 
-use crate::layout::Writer;
+use crate::layout::{Anchor, Writer};
 use crate::model::{OutcomeRow, SignOffState};
 use crate::{layout::Column, long_date};
 
@@ -32,8 +32,14 @@ pub(crate) fn draft_banner(w: &mut Writer, state: &SignOffState, what: &str) {
 }
 
 /// The sign-off block: name, role and date of the signature, or lines to sign on.
-pub(crate) fn sign_off_block(w: &mut Writer, state: &SignOffState, heading: &str) {
-    w.heading(2, heading);
+/// `anchor`: the contents line that points here, if the document has contents.
+pub(crate) fn sign_off_block(
+    w: &mut Writer,
+    state: &SignOffState,
+    heading: &str,
+    anchor: Option<Anchor>,
+) {
+    w.heading_at(2, heading, anchor);
     match state {
         SignOffState::Signed(s) => w.signature(&[
             ("Name", s.name.clone()),

@@ -64,6 +64,6 @@ pub(crate) fn render(r: &SupervisionRecord, ctx: &DocumentContext) -> Result<Vec
             .collect();
         w.bullets(&items);
     }
-    sign_off_block(&mut w, &r.sign_off, "Finalised by the team manager");
+    sign_off_block(&mut w, &r.sign_off, "Finalised by the team manager", None);
     w.finish(ctx, r.sign_off.is_draft())
 }

@@ -117,3 +117,118 @@ pub fn assert_in_order(text: &str, needles: &[&str]) {
 pub fn squash(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// `pdftotext -layout` output split into pages (pdftotext ends each page with a form
+/// feed), so page `i` of the PDF is `pages(text)[i - 1]`.
+pub fn pages(text: &str) -> Vec<&str> {
+    let mut pages: Vec<&str> = text.split('\u{c}').collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// The number of the first page (from 1) whose text has `needle` (whitespace
+/// collapsed, so a heading wrapped over two lines is found), starting at page `from`.
+pub fn page_of(pages: &[&str], needle: &str, from: usize) -> Option<usize> {
+    let needle = squash(needle);
+    (from.max(1)..=pages.len()).find(|&n| squash(pages[n - 1]).contains(&needle))
+}
+
+/// The page number printed after `title` on a contents page: the title, then dot
+/// leaders (or only a gap, when the title leaves no room for them), then the number.
+/// `None` when the title is missing or no number follows it.
+pub fn contents_number(contents: &str, title: &str) -> Option<usize> {
+    let text = squash(contents);
+    let at = text.find(&squash(title))? + squash(title).len();
+    let rest = text[at..].trim_start_matches(['.', ' ']);
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Whether a line of `pdftotext -layout` output ends with dot leaders and a number.
+pub fn has_leaders(line: &str) -> bool {
+    let rest = line
+        .trim_end()
+        .trim_end_matches(|c: char| c.is_ascii_digit());
+    rest.len() < line.trim_end().len() && rest.trim_end().ends_with('.')
+}
+
+/// A word on a page with its box, in points from the top-left (`pdftotext -bbox`).
+#[derive(Debug)]
+pub struct Word {
+    pub text: String,
+    pub x_min: f32,
+    pub x_max: f32,
+    pub y_min: f32,
+}
+
+/// The words of page `page` (from 1) with their boxes.
+pub fn words(pdf: &Path, page: usize) -> Vec<Word> {
+    let p = page.to_string();
+    let out = run(Command::new("pdftotext")
+        .args(["-bbox", "-f", &p, "-l", &p])
+        .arg(pdf)
+        .arg("-"));
+    let html = String::from_utf8(out.stdout).expect("pdftotext gives UTF-8");
+    let attr = |tag: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        let from = tag.find(&key).expect("bbox attribute") + key.len();
+        tag[from..from + tag[from..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            let text = rest.split("</word>").next().unwrap();
+            Word {
+                text: text.to_string(),
+                x_min: attr(tag, "xMin"),
+                x_max: attr(tag, "xMax"),
+                y_min: attr(tag, "yMin"),
+            }
+        })
+        .collect()
+}
+
+/// The document outline (bookmarks) as (title, page from 1), in outline order, read
+/// with `qpdf --json` (python3 reads the JSON: the tests take no JSON dependency).
+pub fn outline(pdf: &Path) -> Vec<(String, usize)> {
+    let json = run(Command::new("qpdf")
+        .args(["--json=2", "--json-key=outlines"])
+        .arg(pdf));
+    let script = r#"
+import json, sys
+def walk(items):
+    for o in items:
+        print("%s\t%s" % (o.get("destpageposfrom1"), o["title"]))
+        walk(o.get("kids", []))
+walk(json.load(sys.stdin)["outlines"])
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    {
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(&json.stdout).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "reading qpdf's outline JSON failed");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let (page, title) = l.split_once('\t').expect("page<TAB>title");
+            (
+                title.to_string(),
+                page.parse()
+                    .unwrap_or_else(|_| panic!("bookmark {title:?} has no page: {page}")),
+            )
+        })
+        .collect()
+}
