@@ -8,11 +8,12 @@ use hearth_api::core::case::CaseView;
 use hearth_api::core::chart::ChartScene;
 use hearth_api::core::desk::{CaseloadRow, ScaleOffer};
 use hearth_api::{
-    AppSettings, ClientModeExit, InitRequest, KdfParams, PassphraseStrength, RateRequest, Recorded,
-    Vocabulary, WhoAmI, Workspace,
+    AppSettings, ClientModeExit, ExportKind, ExportOffer, ExportRequest, Exported, InitRequest,
+    KdfParams, PassphraseStrength, RateRequest, Recorded, Vocabulary, WhoAmI, Workspace,
+    default_export_dir,
 };
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 
 use crate::shell::{Answer, Shared, run, set_ws, with_ws};
 
@@ -46,6 +47,10 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         may_leave_client_mode,
         chart,
         team_fit_summary,
+        export_offers,
+        export_folder,
+        set_export_dir,
+        export_pdf,
     ]
 }
 
@@ -318,4 +323,54 @@ async fn chart(s: St<'_>, case: String, subject: String) -> Answer<ChartScene> {
 #[tauri::command]
 async fn team_fit_summary(s: St<'_>) -> Answer<TeamFitSummary> {
     with_ws(s.inner(), |w| w.team_fit_summary()).await
+}
+
+#[tauri::command]
+async fn export_offers(s: St<'_>, case: String) -> Answer<Vec<ExportOffer>> {
+    with_ws(s.inner(), move |w| w.export_offers(&case)).await
+}
+
+/// The platform's documents folder (else home), where PDFs go until the worker
+/// chooses a folder.
+fn documents_dir(app: &AppHandle) -> Option<std::path::PathBuf> {
+    default_export_dir(app.path().document_dir().ok(), app.path().home_dir().ok())
+}
+
+#[tauri::command]
+async fn export_folder(app: AppHandle, s: St<'_>) -> Answer<String> {
+    let fallback = documents_dir(&app);
+    with_ws(s.inner(), move |w| {
+        w.export_folder(fallback)
+            .map(|p| p.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+#[tauri::command]
+async fn set_export_dir(s: St<'_>, dir: String) -> Answer<AppSettings> {
+    with_ws(s.inner(), move |w| w.set_export_dir(&dir)).await
+}
+
+#[tauri::command]
+async fn export_pdf(
+    app: AppHandle,
+    s: St<'_>,
+    case: String,
+    kind: String,
+    subject: Option<String>,
+    record: Option<String>,
+) -> Answer<Exported> {
+    let fallback = documents_dir(&app);
+    with_ws(s.inner(), move |w| {
+        let kind: ExportKind = kind.parse()?;
+        let dir = w.export_folder(fallback)?;
+        let req = ExportRequest {
+            kind,
+            case: &case,
+            subject: subject.as_deref(),
+            record: record.as_deref(),
+        };
+        w.export_to_folder(&req, &dir)
+    })
+    .await
 }

@@ -3,7 +3,10 @@
 // directory and always ends its session, so no app is left running.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openApp, freshDataDir, T, Actions, fill, text, waitText } from "./session.mjs";
 
 const PASS = "correct horse battery staple";
@@ -71,7 +74,7 @@ test("first run creates a team; lock, a wrong passphrase is refused, the right o
   });
 });
 
-test("new family, a meeting: the child scores CORS on screen, the mother a collateral ORS, the child a CSRS; the graph shows two outcome lines and the cut-off at 32", async () => {
+test("new family, a meeting: the child scores CORS on screen, the mother a collateral ORS, the child a CSRS; the graph shows two outcome lines and the cut-off at 32 and is saved as a PDF", async () => {
   const dir = freshDataDir();
   await withApp(dir, async (b) => {
     await createTeam(b);
@@ -79,6 +82,11 @@ test("new family, a meeting: the child scores CORS on screen, the mother a colla
     await (await b.$(T("nav-settings"))).click();
     await (await b.$(T("calibrate"))).click();
     await (await b.$(T("calib-save"))).click();
+    // ... and the folder exported PDFs go to.
+    const pdfDir = mkdtempSync(join(tmpdir(), "hearth-e2e-pdf-"));
+    await fill(b, T("export-dir"), pdfDir);
+    await (await b.$(T("save-export-dir"))).click();
+    await waitText(b, T("export-dir-now"), pdfDir);
     await (await b.$(T("nav-caseload"))).click();
 
     const a = new Actions(b);
@@ -170,6 +178,20 @@ test("new family, a meeting: the child scores CORS on screen, the mother a colla
     assert.equal((await b.$$('[data-test="graph-review"] [data-test="series"]')).length, 3);
     await (await b.$(T("leave-review"))).click();
     await (await b.$(T("case-view"))).waitForDisplayed({ timeout: 10000 });
+
+    // The graph for the case file: saved as a PDF in the chosen folder, under a file
+    // name that names no one, with the child's name and scores inside.
+    await (await b.$(T("export-show"))).click();
+    await (await b.$(T("export-graph-Zofia Wiśniewska"))).click();
+    await waitText(b, T("export-saved"), pdfDir);
+    const saved = readdirSync(pdfDir);
+    assert.equal(saved.length, 1, `one file: ${saved}`);
+    assert.match(saved[0], /^FIT graph \S+ \d{4}-\d{2}-\d{2}\.pdf$/);
+    assert.doesNotMatch(saved[0], /Zofia|Wiśniewska|Małgorzata/);
+    const pdf = execFileSync("pdftotext", [join(pdfDir, saved[0]), "-"], { encoding: "utf8" });
+    assert.match(pdf, /Zofia Wiśniewska/);
+    assert.match(pdf, /CORS/);
+    rmSync(pdfDir, { recursive: true, force: true });
 
     const report = { family: familyActions, meeting: meetingActions, total: a.count, steps: a.log };
     writeFileSync(process.env.HEARTH_E2E_ACTIONS ?? "/dev/null", JSON.stringify(report, null, 2));

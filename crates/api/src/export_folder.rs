@@ -114,6 +114,16 @@ impl Workspace {
         Ok(offers)
     }
 
+    /// The folder the desktop saves PDFs in: the one chosen in the settings, else
+    /// `fallback` (the shell's documents folder, see [`default_export_dir`]).
+    pub fn export_folder(&self, fallback: Option<PathBuf>) -> Result<PathBuf> {
+        self.app_settings()?
+            .export_dir
+            .map(PathBuf::from)
+            .or(fallback)
+            .ok_or_else(|| ApiError::Refused("choose a folder for PDFs in Settings".into()))
+    }
+
     /// Renders a document and saves it in `dir` as "<document> <case reference>
     /// <date>.pdf", adding " (2)", " (3)", ... rather than replace a file. The folder
     /// must exist; nothing is written when rendering fails.

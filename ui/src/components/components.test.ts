@@ -9,8 +9,9 @@ import ClientMode from "./ClientMode.svelte";
 import FitChart from "./FitChart.svelte";
 import TeamView from "./TeamView.svelte";
 import RaterRow from "./RaterRow.svelte";
+import ExportCard from "./ExportCard.svelte";
 import { setLocale } from "../lib/i18n/index.svelte";
-import type { CaseloadRow, ChartScene } from "../lib/types";
+import type { CaseloadRow, ChartScene, ExportOffer } from "../lib/types";
 
 beforeEach(() => setLocale("en"));
 afterEach(() => {
@@ -244,5 +245,57 @@ describe("a family member's row at a meeting", () => {
     await fireEvent.submit(field.closest("form")!);
     await new Promise((r) => setTimeout(r, 10));
     expect(field.value).toBe("4 4 5 11");
+  });
+});
+
+describe("documents for the case file", () => {
+  const offers: ExportOffer[] = [
+    { kind: "graph", subject: "p1", subject_name: "Åse Øby", record: null, record_date: null, draft: false },
+    { kind: "parenting-assessment", subject: null, subject_name: null, record: null, record_date: null, draft: true },
+    { kind: "supervision", subject: null, subject_name: null, record: "s1", record_date: "2026-11-20", draft: false },
+    { kind: "letter", subject: null, subject_name: null, record: null, record_date: null, draft: false },
+    { kind: "letter", subject: "p1", subject_name: "Åse Øby", record: null, record_date: null, draft: false },
+  ];
+
+  it("loads only when asked, words each offer, marks drafts, and saves the chosen one", async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "export_offers") return offers;
+      if (cmd === "export_folder") return "/home/worker/Documents";
+      if (cmd === "export_pdf") return { path: "/home/worker/Documents/FIT graph N-1 2026-11-24.pdf", bytes: 1000 };
+      return null;
+    });
+    const { container } = render(ExportCard, { caseId: "c1", version: 1 });
+    expect(calls).toEqual([]);
+    await fireEvent.click(container.querySelector('[data-test="export-show"]')!);
+    await screen.findByText(/FIT graph of Åse Øby/);
+    const labels = [...container.querySelectorAll("li button")].map((b) => b.textContent?.trim());
+    expect(labels).toEqual([
+      "FIT graph of Åse Øby",
+      "Parenting assessment (draft)",
+      "Case supervision record of 20 Nov 2026",
+      "Closure letter to the family",
+      "Closure letter to Åse Øby",
+    ]);
+    expect(container.querySelector('[data-test="export-folder"]')?.textContent).toContain("/home/worker/Documents");
+    await fireEvent.click(container.querySelector('[data-test="export-graph-Åse Øby"]')!);
+    expect((await screen.findByText(/Saved/)).textContent).toBe("Saved “FIT graph N-1 2026-11-24.pdf” in /home/worker/Documents.");
+    expect(calls.find((c) => c.cmd === "export_pdf")?.args).toEqual({ case: "c1", kind: "graph", subject: "p1", record: null });
+  });
+
+  it("shows the api's refusal and no saved message", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "export_offers") return offers.slice(1, 2);
+      if (cmd === "export_folder") return "/gone";
+      throw { code: "refused", detail: "the folder /gone does not exist; choose another folder for PDFs" };
+    });
+    const { container } = render(ExportCard, { caseId: "c1", version: 1 });
+    await fireEvent.click(container.querySelector('[data-test="export-show"]')!);
+    await fireEvent.click(await screen.findByText(/Parenting assessment/));
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Not done: the folder /gone does not exist; choose another folder for PDFs",
+    );
+    expect(container.querySelector('[data-test="export-saved"]')).toBeNull();
   });
 });

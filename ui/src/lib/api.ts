@@ -2,7 +2,7 @@
 // { code, detail }; `ApiFailure` carries them so screens can word them.
 import { invoke } from "@tauri-apps/api/core";
 import type {
-  AppSettings, CaseView, ClientModeExit, CaseloadRow, ChartScene, Recorded, ScaleOffer, Status, Strength,
+  AppSettings, CaseView, ClientModeExit, CaseloadRow, ChartScene, ExportOffer, Exported, Recorded, ScaleOffer, Status, Strength,
   TeamFitSummary, Vocabulary, WhoAmI,
 } from "./types";
 
@@ -68,4 +68,9 @@ export const api = {
   mayLeaveClientMode: (secret: string) => call<ClientModeExit>("may_leave_client_mode", { secret }),
   teamFitSummary: () => call<TeamFitSummary>("team_fit_summary"),
   chart: (caseId: string, subject: string) => call<ChartScene>("chart", { case: caseId, subject }),
+  exportOffers: (caseId: string) => call<ExportOffer[]>("export_offers", { case: caseId }),
+  exportFolder: () => call<string>("export_folder"),
+  setExportDir: (dir: string) => call<AppSettings>("set_export_dir", { dir }),
+  exportPdf: (caseId: string, o: ExportOffer) =>
+    call<Exported>("export_pdf", { case: caseId, kind: o.kind, subject: o.subject, record: o.record }),
 };

@@ -61,7 +61,18 @@ export interface ScaleOffer {
 }
 /// The answer to a try at leaving client scoring mode.
 export type ClientModeExit = "leave" | "wrong" | "pin-blocked";
-export interface AppSettings { idle_lock_minutes: number; px_per_cm: number | null; pin_set: boolean }
+export interface AppSettings { idle_lock_minutes: number; px_per_cm: number | null; pin_set: boolean; export_dir: string | null }
+/// A document the case can export now (hearth_api::ExportOffer).
+export type ExportKind = "parenting-assessment" | "closing-summary" | "graph" | "supervision" | "letter";
+export interface ExportOffer {
+  kind: ExportKind;
+  subject: string | null;
+  subject_name: string | null;
+  record: string | null;
+  record_date: string | null;
+  draft: boolean;
+}
+export interface Exported { path: string; bytes: number }
 export interface MeasureInfo { id: string; name: string; outcome: boolean; items: string[]; max_item: number; step: number }
 export interface Vocabulary {
   member_roles: string[];
