@@ -99,8 +99,9 @@ pub(crate) fn rag_words(r: Option<Rag>) -> &'static str {
 /// First and last rating per rater, with reliable and clinically significant change.
 pub(crate) fn outcome_table(w: &mut Writer, rows: &[OutcomeRow]) {
     let columns = [
+        // Whose well-being the scale measures: a child, or a parent rating their own.
         Column {
-            title: "Child",
+            title: "About",
             share: 2.0,
         },
         Column {
