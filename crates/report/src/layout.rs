@@ -472,15 +472,28 @@ impl Writer {
         let widths = self.column_widths(columns, rows, head, body, pad);
         let header: Vec<String> = columns.iter().map(|c| c.title.to_string()).collect();
         let header_h = self.row_height(head, &widths, &header, pad);
-        self.ensure(header_h + body.line_height() + 2.0 * pad);
+        let heights: Vec<f32> = rows
+            .iter()
+            .map(|r| self.row_height(body, &widths, r, pad))
+            .collect();
+        // The header starts a page with at least two rows under it (or the only one),
+        // and the last two rows stay together: no row sits alone at either end of a
+        // page break, where a reader could miss that the table goes on.
+        let first: f32 = heights.iter().take(2).sum();
+        self.ensure(header_h + first.max(body.line_height() + 2.0 * pad));
         self.table_row(head, &widths, &header, pad, Some(Ink::Grey(0.9)));
-        for row in rows {
-            let h = self.row_height(body, &widths, row, pad);
-            if self.y - h < CONTENT_BOTTOM {
+        let mut on_page = 0;
+        for (i, row) in rows.iter().enumerate() {
+            let h = heights[i];
+            let last_two_split =
+                rows.len() - i == 2 && on_page >= 2 && self.y - h - heights[i + 1] < CONTENT_BOTTOM;
+            if self.y - h < CONTENT_BOTTOM || last_two_split {
                 self.new_page();
                 self.table_row(head, &widths, &header, pad, Some(Ink::Grey(0.9)));
+                on_page = 0;
             }
             self.table_row(body, &widths, row, pad, None);
+            on_page += 1;
         }
         self.y -= 6.0;
     }

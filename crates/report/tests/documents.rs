@@ -583,3 +583,52 @@ fn a_long_contents_title_wraps_with_its_number_on_its_last_line() {
         &lines[first..=last]
     );
 }
+
+/// pdftotext of rendered bytes, without the full check (this test renders many).
+fn text_of(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("doc.pdf");
+    std::fs::write(&pdf, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_table_never_leaves_a_row_alone_on_either_side_of_a_page_break() {
+    let row = |i: usize| OutcomeRow {
+        subject: format!("Person{i:02}"),
+        ..closing(SignOffState::Draft).outcomes[0].clone()
+    };
+    let mut breaks = 0;
+    // Enough lengths that the page break falls at every position within a page.
+    for n in 20..=60 {
+        let mut summary = closing(SignOffState::Draft);
+        summary.outcomes = (0..n).map(row).collect();
+        let text = text_of(
+            &render(
+                &Document::ClosingSummary(summary),
+                &ctx("Closing summary", None),
+            )
+            .unwrap(),
+        );
+        let per_page: Vec<usize> = pages(&text)
+            .iter()
+            .map(|p| p.matches("Person").count())
+            .filter(|&c| c > 0)
+            .collect();
+        assert_eq!(per_page.iter().sum::<usize>(), n, "{n} rows: {per_page:?}");
+        if per_page.len() > 1 {
+            breaks += 1;
+            assert!(
+                per_page.iter().all(|&c| c >= 2),
+                "{n} rows split as {per_page:?}: a page holds a single row"
+            );
+        }
+    }
+    assert!(breaks > 10, "the sweep must cross page breaks ({breaks})");
+}
