@@ -26,6 +26,9 @@ pub enum PairCommand {
         /// Do not advertise the invitation by mDNS (the new device then needs --peer).
         #[arg(long)]
         no_discovery: bool,
+        /// The role the new member gets; a device asking for another role is refused.
+        #[arg(long, default_value = "social-worker")]
+        role: String,
     },
 }
 
@@ -134,12 +137,14 @@ pub fn pair(dir: &Path, cmd: PairCommand) -> Result<(), ApiError> {
         port,
         minutes,
         no_discovery,
+        role,
     } = cmd;
     let mut ws = open(dir)?;
     let opts = InviteOptions {
         port,
         valid_for: Duration::from_secs(minutes.clamp(1, 60) * 60),
         discovery: !no_discovery,
+        role,
     };
     let joined = ws.pair_invite(&opts, &|code, port| {
         say!("code: {code}");

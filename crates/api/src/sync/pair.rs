@@ -28,6 +28,9 @@ pub struct InviteOptions {
     /// How long the code is valid (and how long the invitation waits).
     pub valid_for: Duration,
     pub discovery: bool,
+    /// The role the new member gets, as typed (e.g. "social-worker"). The team
+    /// manager decides it: a device asking to join in another role is refused.
+    pub role: String,
 }
 
 /// The device that joined.
@@ -39,7 +42,7 @@ pub struct Joined {
 
 impl Workspace {
     /// Shows a one-time code (through `on_code`, with the port) and waits for a new
-    /// device to join with it. Team managers only.
+    /// device to join with it in the role the invitation names. Team managers only.
     pub fn pair_invite(
         &mut self,
         opts: &InviteOptions,
@@ -51,6 +54,7 @@ impl Workspace {
                 "only a team manager's device can invite a new device".into(),
             ));
         }
+        let invited: MemberRole = opts.role.parse()?;
         let (keys, team_keys) = self.sync_identity()?;
         let listener = TcpListener::bind((IpAddr::V4(Ipv4Addr::UNSPECIFIED), opts.port))
             .map_err(|e| ApiError::Io(format!("cannot listen on port {}: {e}", opts.port)))?;
@@ -96,7 +100,7 @@ impl Workspace {
             stream.set_write_timeout(Some(IO_TIMEOUT)).ok();
             let mut joined = None;
             let outcome = pairing::invite(stream, &mut code, &keys, |req, joiner_key| {
-                let j = self.grant(req, joiner_key, &team_keys)?;
+                let j = self.grant(req, joiner_key, &team_keys, invited)?;
                 joined = Some(j.1);
                 Ok(j.0)
             });
@@ -120,9 +124,19 @@ impl Workspace {
         req: &pairing::JoinRequest,
         joiner_key: &[u8; 32],
         team_keys: &TeamKeys,
+        invited: MemberRole,
     ) -> std::result::Result<(JoinGrant, Joined), SyncError> {
         let refuse = |e: &dyn std::fmt::Display| SyncError::Pairing(e.to_string());
         let role: MemberRole = req.role.parse().map_err(|e| refuse(&e))?;
+        // The code is the team manager's consent to one member in one role: whoever
+        // holds it must not choose a stronger role for themselves.
+        if role != invited {
+            return Err(SyncError::Pairing(format!(
+                "this code invites a {}; the new device asked to join as a {}",
+                invited.as_str(),
+                role.as_str()
+            )));
+        }
         let device = DeviceId::parse(&req.device).map_err(|e| refuse(&e))?;
         let member = MemberId::from_random(random_bytes());
         let now = self.clock.now();

@@ -23,6 +23,7 @@ pub fn pair(a_dir: &Path, b_dir: &Path, pass: &str) -> Workspace {
             port: 0,
             valid_for: Duration::from_secs(60),
             discovery: false,
+            role: "team-manager".into(),
         };
         a.pair_invite(&opts, &|code, port| {
             tx.send((code.to_string(), port)).unwrap()
