@@ -7,24 +7,7 @@ mod common;
 
 use common::*;
 use hearth_api::core::casework::{SignOffStatus, Stage, WorkbookSection};
-use hearth_api::{
-    ApiError, InitRequest, KdfParams, SupervisionRequest, Workspace, WriteEntryRequest,
-};
-
-fn init_as(dir: &std::path::Path, role: &str) -> Workspace {
-    Workspace::init(
-        dir,
-        PASS,
-        InitRequest {
-            team_name: "Nordby Family Safeguarding",
-            member_name: "Tove Lund",
-            member_role: role,
-        },
-        KdfParams::fast_for_tests(),
-        clock(),
-    )
-    .unwrap()
-}
+use hearth_api::{ApiError, SupervisionRequest, Workspace, WriteEntryRequest};
 
 /// A case with a child and a mother: (case, child, mother).
 fn family(ws: &mut Workspace) -> (String, String, String) {
@@ -241,7 +224,7 @@ fn bad_workbook_input_is_refused_and_changes_nothing() {
 #[test]
 fn only_a_social_worker_finalises_the_workbook() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = init_as(dir.path(), "team-manager");
+    let mut ws = init_as(dir.path(), "Tove Lund", "team-manager");
     let (case, _, _) = family(&mut ws);
     let e = ws
         .write_workbook_entry(entry(&case, "module-7", "Analysis."))
@@ -259,7 +242,7 @@ fn only_a_social_worker_finalises_the_workbook() {
 #[test]
 fn business_support_writes_no_entries_or_stages_and_must_name_a_chair() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = init_as(dir.path(), "business-support");
+    let mut ws = init_as(dir.path(), "Tove Lund", "business-support");
     let (case, _, mother) = family(&mut ws);
     refused(
         &mut ws,
@@ -291,7 +274,7 @@ fn business_support_writes_no_entries_or_stages_and_must_name_a_chair() {
 #[test]
 fn a_team_manager_adds_and_finalises_a_supervision_record() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = init_as(dir.path(), "team-manager");
+    let mut ws = init_as(dir.path(), "Tove Lund", "team-manager");
     let (case, _, _) = family(&mut ws);
     let me = ws.whoami().unwrap().member.to_string();
     let sw = ws

@@ -7,25 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{PASS, clock, rate};
-use hearth_api::{
-    ExportKind, ExportRequest, InitRequest, KdfParams, SupervisionRequest, Workspace,
-};
-
-fn init_manager(dir: &Path) -> Workspace {
-    Workspace::init(
-        dir,
-        PASS,
-        InitRequest {
-            team_name: "Nordby Family Safeguarding",
-            member_name: "Tove Lund",
-            member_role: "team-manager",
-        },
-        KdfParams::fast_for_tests(),
-        clock(),
-    )
-    .unwrap()
-}
+use common::{init_as, rate};
+use hearth_api::{ExportKind, ExportRequest, SupervisionRequest};
 
 fn pdf_text(path: &Path) -> String {
     let out = Command::new("pdftotext")
@@ -54,7 +37,7 @@ fn files(dir: &Path) -> Vec<String> {
 fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobbering() {
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let mut ws = init_manager(dir.path());
+    let mut ws = init_as(dir.path(), "Tove Lund", "team-manager");
     let case = ws.add_case("Kjærsgaard", Some("N-1")).unwrap().to_string();
     let child = ws
         .add_person(&case, "Åse Øby", "child", Some("2016-02-10"), None)
@@ -232,7 +215,7 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
 fn the_export_folder_setting_takes_only_an_existing_full_path() {
     let dir = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let ws = init_manager(dir.path());
+    let ws = init_as(dir.path(), "Tove Lund", "team-manager");
     assert_eq!(ws.app_settings().unwrap().export_dir, None);
     let path = out.path().to_str().unwrap();
     assert_eq!(

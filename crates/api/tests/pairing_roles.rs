@@ -1,16 +1,17 @@
 //! Pairing over loopback: the team manager's invitation names the new member's role,
 //! and whoever holds the code cannot choose a stronger one.
 
+mod common;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use common::{PASS, init_as};
 use hearth_api::clock::SystemClock;
 use hearth_api::core::MemberRole;
 use hearth_api::sync::{InviteOptions, JoinRequest, Joined, join};
-use hearth_api::{InitRequest, KdfParams, Result, Workspace};
-
-const PASS: &str = "pairing roles passphrase";
+use hearth_api::{KdfParams, Result, Workspace};
 
 /// Invites from `a_dir` for `role` on a loopback port and has a new device in `b_dir`
 /// ask to join as `asked`. Returns both sides' results.
@@ -66,18 +67,7 @@ fn roster(dir: &Path) -> Vec<(String, MemberRole)> {
 fn a_code_for_a_social_worker_cannot_make_a_team_manager() {
     let tmp = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
-    Workspace::init(
-        &a_dir,
-        PASS,
-        InitRequest {
-            team_name: "Nordby Family Safeguarding",
-            member_name: "Tove Lund",
-            member_role: "team-manager",
-        },
-        KdfParams::fast_for_tests(),
-        Box::new(SystemClock),
-    )
-    .unwrap();
+    init_as(&a_dir, "Tove Lund", "team-manager");
 
     let (invited, joined) = invite_and_join(&a_dir, &b_dir, "social-worker", "team-manager");
     let e = invited.unwrap_err().to_string();

@@ -16,13 +16,18 @@ pub fn clock() -> Box<FixedClock> {
 }
 
 pub fn init(dir: &Path) -> Workspace {
+    init_as(dir, "Hanne Holm", "social-worker")
+}
+
+/// A new workspace whose first member has `role`.
+pub fn init_as(dir: &Path, member: &str, role: &str) -> Workspace {
     Workspace::init(
         dir,
         PASS,
         InitRequest {
             team_name: "Nordby Family Safeguarding",
-            member_name: "Hanne Holm",
-            member_role: "social-worker",
+            member_name: member,
+            member_role: role,
         },
         KdfParams::fast_for_tests(),
         clock(),
