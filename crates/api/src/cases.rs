@@ -11,7 +11,7 @@ impl Workspace {
     /// Adds a case allocated to this workspace's member; returns its id.
     pub fn add_case(&mut self, family_name: &str, reference: Option<&str>) -> Result<CaseId> {
         let id = CaseId::from_random(random_bytes());
-        let mut doc = CaseDoc::create(
+        let doc = CaseDoc::create(
             NewCase {
                 id: id.clone(),
                 first_episode: EpisodeId::from_random(random_bytes()),
@@ -23,7 +23,7 @@ impl Workspace {
             self.clock.today(),
             self.clock.now(),
         )?;
-        self.save_case(&id, &mut doc, 0)?;
+        self.save_case(&id, doc, 0)?;
         Ok(id)
     }
 
@@ -65,7 +65,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 
@@ -97,7 +97,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 
@@ -108,7 +108,7 @@ impl Workspace {
         let date = parse_past_date(date, today)?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.close_episode(date, reason, today, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// A re-referral: opens a new episode in a closed case.
@@ -123,6 +123,6 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 }

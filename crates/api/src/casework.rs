@@ -113,7 +113,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 
@@ -124,7 +124,7 @@ impl Workspace {
         let team = self.team.view()?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.edit_workbook_entry(&entry, text, &team, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Finalises one of this member's entries.
@@ -134,7 +134,7 @@ impl Workspace {
         let team = self.team.view()?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.finalise_workbook_entry(&entry, &team, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Finalises every entry of this member's in `section` that is not finalised as it
@@ -170,7 +170,7 @@ impl Workspace {
         for id in &mine {
             doc.finalise_workbook_entry(id, &team, &self.member, now)?;
         }
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(mine)
     }
 
@@ -181,7 +181,7 @@ impl Workspace {
         let team = self.team.view()?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.finalise_workbook(&team, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// The case's workbook: every section in order, entries by date.
@@ -257,7 +257,7 @@ impl Workspace {
         let id = SupervisionId::from_random(random_bytes());
         let (mut doc, base) = self.load_case(&case)?;
         doc.add_supervision(&id, &fields, &team, &self.member, today, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 
@@ -268,7 +268,7 @@ impl Workspace {
         let team = self.team.view()?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.finalise_supervision(&record, &team, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Every supervision record of the case, by date, with its sign-off status.
@@ -315,7 +315,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 

@@ -38,7 +38,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 

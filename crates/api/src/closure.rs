@@ -69,7 +69,7 @@ impl Workspace {
             None => today,
         };
         let id = CaseId::from_random(random_bytes());
-        let mut doc = CaseDoc::create_on_waiting_list(
+        let doc = CaseDoc::create_on_waiting_list(
             NewCase {
                 id: id.clone(),
                 first_episode: EpisodeId::from_random(random_bytes()),
@@ -82,7 +82,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&id, &mut doc, 0)?;
+        self.save_case(&id, doc, 0)?;
         Ok(id)
     }
 
@@ -98,7 +98,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Opens the case waiting on the waiting list.
@@ -108,7 +108,7 @@ impl Workspace {
         let date = parse_past_date(date, today)?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.open_from_waiting_list(date, today, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Records the decision to close the current episode (a team manager only).
@@ -119,7 +119,7 @@ impl Workspace {
         let team = self.team.view()?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.record_closure_decision(date, reason, &team, &self.member, today, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Writes or edits the closing summary of the current episode, given as JSON (see
@@ -157,7 +157,7 @@ impl Workspace {
             &self.member,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Signs off the closing summary (a team manager only); this closes the episode.
@@ -172,7 +172,7 @@ impl Workspace {
             self.clock.today(),
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// The closure of an episode (the current one when `None`).
@@ -224,6 +224,6 @@ impl Workspace {
         let team = self.team.view()?;
         let (mut doc, base) = self.load_case(&case)?;
         doc.save_closure_letter(&recipient, text, &team, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 }

@@ -43,7 +43,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 
@@ -79,7 +79,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 

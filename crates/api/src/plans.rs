@@ -117,7 +117,7 @@ impl Workspace {
         let id = PlanId::from_random(random_bytes());
         let (mut doc, base) = self.load_case(&case)?;
         doc.add_plan(&id, &fields, &team, &self.member, today, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 
@@ -159,7 +159,7 @@ impl Workspace {
             today,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(id)
     }
 

@@ -60,7 +60,7 @@ impl Workspace {
         let id = new.id.clone();
         let (mut doc, base) = self.load_case(&case)?;
         let warnings = doc.record_rating(new, &self.measures, &self.member, self.clock.now())?;
-        self.save_case(&case, &mut doc, base)?;
+        self.save_case(&case, doc, base)?;
         Ok(Recorded {
             rating: id,
             warnings,
@@ -85,7 +85,7 @@ impl Workspace {
             &self.member,
             self.clock.now(),
         )?;
-        self.save_case(&case, &mut doc, base)
+        self.save_case(&case, doc, base)
     }
 
     /// Outcome series, change and flags for the case's current episode.

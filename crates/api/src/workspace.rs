@@ -33,6 +33,18 @@ pub struct Workspace {
     pub(crate) clock: Box<dyn Clock>,
     /// Local-norms inputs per case, reused while the case is unchanged.
     pub(crate) norms: std::sync::Mutex<crate::norms::NormsCache>,
+    /// The case saved last, still loaded (see [`Workspace::load_case`]).
+    pub(crate) kept: std::sync::Mutex<Option<KeptCase>>,
+}
+
+/// A case document as it was saved, at the store sequence number of that save. A
+/// meeting's ratings are written to one case one after another, and loading the
+/// Automerge document is most of a write's time; the kept copy is used only while
+/// the store still ends at that sequence number (no other writer since).
+pub(crate) struct KeptCase {
+    id: CaseId,
+    doc: CaseDoc,
+    seq: u64,
 }
 
 /// What `init` needs: the team and the first member (this device's user).
@@ -118,6 +130,7 @@ impl Workspace {
             measures,
             clock,
             norms: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -177,6 +190,7 @@ impl Workspace {
             measures,
             clock,
             norms: Default::default(),
+            kept: Default::default(),
         })
     }
 
@@ -225,6 +239,16 @@ impl Workspace {
 
     /// Loads a case document, with the store's sequence number it is current at.
     pub(crate) fn load_case(&self, id: &CaseId) -> Result<(CaseDoc, u64)> {
+        let kept = self
+            .kept
+            .lock()
+            .ok()
+            .and_then(|mut k| k.take_if(|k| &k.id == id));
+        if let Some(k) = kept
+            && self.store.last_seq(id.as_str())? == Some(k.seq)
+        {
+            return Ok((k.doc, k.seq));
+        }
         let loaded = self
             .store
             .load(id.as_str())?
@@ -235,12 +259,12 @@ impl Workspace {
     /// Makes the changes of `doc` since it was loaded (at `base_seq`) durable, with its
     /// new summary and view in the same transaction; then folds chunks into a snapshot
     /// when enough have gathered (after the edit is safe, never instead of it).
-    pub(crate) fn save_case(&self, id: &CaseId, doc: &mut CaseDoc, base_seq: u64) -> Result<()> {
+    pub(crate) fn save_case(&self, id: &CaseId, mut doc: CaseDoc, base_seq: u64) -> Result<()> {
         let bytes = doc.save_incremental();
         if bytes.is_empty() {
             return Ok(());
         }
-        let (summary, view, _) = crate::views::encode_view(doc)?;
+        let (summary, view, _) = crate::views::encode_view(&doc)?;
         let seq = self.store.append_chunk_with_view(
             id.as_str(),
             KIND_CASE,
@@ -254,6 +278,17 @@ impl Workspace {
         // it. A later save compacts instead.
         if seq == base_seq + 1 && self.store.chunk_count(id.as_str())? >= COMPACT_AFTER_CHUNKS {
             self.store.compact(id.as_str(), &doc.save(), seq)?;
+        }
+        // Kept only when it holds everything stored: with another writer's chunk in
+        // between, the next load reads the store instead.
+        if seq == base_seq + 1
+            && let Ok(mut kept) = self.kept.lock()
+        {
+            *kept = Some(KeptCase {
+                id: id.clone(),
+                doc,
+                seq,
+            });
         }
         Ok(())
     }
@@ -329,7 +364,7 @@ mod tests {
             ws.clock.now(),
         )
         .unwrap();
-        ws.save_case(&case, &mut doc, base).unwrap();
+        ws.save_case(&case, doc, base).unwrap();
         drop((ws, other));
         let ws = Workspace::open(dir.path(), pass, Box::new(SystemClock)).unwrap();
         let view = ws.case(case.as_str()).unwrap();

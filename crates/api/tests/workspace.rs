@@ -354,3 +354,46 @@ fn cached_casework_views_follow_every_change_from_any_handle() {
     assert_eq!(texts(&a).len(), 2);
     assert_eq!(texts(&b).len(), 2);
 }
+
+/// A handle keeps the case it saved last loaded, for the next write of a meeting.
+/// Another handle's write in between must be seen: here it closes the case, so the
+/// first handle's next meeting is refused instead of written to a closed episode.
+#[test]
+fn a_case_kept_loaded_after_a_write_still_sees_another_handles_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = init(dir.path());
+    let case = a.add_case("Bennett", None).unwrap().to_string();
+    let child = a
+        .add_person(&case, "Jack Bennett", "child", Some("2015-01-01"), None)
+        .unwrap()
+        .to_string();
+    let m = a
+        .add_meeting(
+            &case,
+            "2026-11-01",
+            "status",
+            std::slice::from_ref(&child),
+            "",
+        )
+        .unwrap()
+        .to_string();
+    // Consecutive writes through the kept copy.
+    a.rate(rate(&case, &m, "CORS", &child, None, "5,5,5,5"))
+        .unwrap();
+    a.rate(rate(&case, &m, "CSRS", &child, None, "9,9,9,9"))
+        .unwrap();
+    assert_eq!(open(dir.path()).case(&case).unwrap().ratings.len(), 2);
+
+    let mut b = open(dir.path());
+    b.close_case(&case, "2026-11-23", "goals met").unwrap();
+    let e = a
+        .add_meeting(&case, "2026-11-23", "status", &[], "")
+        .unwrap_err();
+    assert!(e.to_string().contains("closed"), "{e}");
+    let view = open(dir.path()).case(&case).unwrap();
+    assert_eq!(
+        view.meetings.len(),
+        1,
+        "no meeting was added to the closed case"
+    );
+}

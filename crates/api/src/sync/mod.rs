@@ -410,7 +410,7 @@ impl Workspace {
         let (mut doc, seq) = self.load_case(&id)?;
         let view = self.team.view()?;
         doc.share(&view, &member, &self.member, self.clock.now())?;
-        self.save_case(&id, &mut doc, seq)
+        self.save_case(&id, doc, seq)
     }
 
     /// Stops sharing a case with a member. What their devices already hold stays there
@@ -421,7 +421,7 @@ impl Workspace {
         let (mut doc, seq) = self.load_case(&id)?;
         let view = self.team.view()?;
         doc.unshare(&view, &member, &self.member, self.clock.now())?;
-        self.save_case(&id, &mut doc, seq)
+        self.save_case(&id, doc, seq)
     }
 
     /// Revokes a device (team managers only): a roster without it and a new team key,
