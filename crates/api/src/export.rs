@@ -153,6 +153,15 @@ impl Workspace {
 
     /// Renders a document to PDF bytes, without writing anything.
     pub fn render_document(&self, req: &ExportRequest<'_>) -> Result<Vec<u8>> {
+        Ok(self.render_with_reference(req)?.0)
+    }
+
+    /// The PDF bytes and the case reference printed on every page (which the desktop
+    /// also puts in the file name).
+    pub(crate) fn render_with_reference(
+        &self,
+        req: &ExportRequest<'_>,
+    ) -> Result<(Vec<u8>, String)> {
         let case: CaseId = req.case.parse()?;
         let view = self.case_view(&case)?;
         let team = self.team.view()?;
@@ -183,22 +192,19 @@ impl Workspace {
             .member(&self.member)
             .map(|m| m.name.clone())
             .unwrap_or_default();
-        let reference = if view.family.reference.trim().is_empty() {
-            // Never the family's name: the reference is what identifies the file.
-            case.as_str().chars().take(8).collect()
-        } else {
-            view.family.reference.clone()
-        };
+        let reference = case_reference(&view);
         let ctx = DocumentContext {
             team: team.name.clone(),
-            case_reference: reference,
+            case_reference: reference.clone(),
             title: title.unwrap_or_else(|| req.kind.title().to_string()),
             generated_by: me,
             generated_on: self.clock.today(),
             generated_at: self.clock.now(),
             protective_marking: team.settings.protective_marking.clone(),
         };
-        hearth_report::render(&document, &ctx).map_err(|e| ApiError::Io(e.to_string()))
+        let bytes =
+            hearth_report::render(&document, &ctx).map_err(|e| ApiError::Io(e.to_string()))?;
+        Ok((bytes, reference))
     }
 
     /// Renders a document and writes it to `out` atomically. An existing file is
@@ -504,6 +510,15 @@ impl Workspace {
             supervision,
             sign_off: sign_off_state(team, &workbook.status, workbook.finalised.as_ref()),
         }))
+    }
+}
+
+/// What identifies the case on a document and in a file name: its reference, or the
+/// start of its id when it has none. Never the family's name.
+fn case_reference(view: &CaseView) -> String {
+    match view.family.reference.trim() {
+        "" => view.id.as_str().chars().take(8).collect(),
+        r => r.to_string(),
     }
 }
 

@@ -134,10 +134,8 @@ impl Workspace {
                 dir.display()
             )));
         }
-        let bytes = self.render_document(req)?;
-        let case: CaseId = req.case.parse()?;
-        let reference = self.case_view(&case)?.family.reference;
-        let stem = file_stem(req, &reference, &case, self.clock.today());
+        let (bytes, reference) = self.render_with_reference(req)?;
+        let stem = file_stem(req, &reference, self.clock.today());
         for n in 1..=MAX_SAME_NAME {
             let name = if n == 1 {
                 format!("{stem}.pdf")
@@ -167,11 +165,11 @@ impl Workspace {
     }
 }
 
-/// "Closing summary FS-0042 2026-11-24": the document, the case reference (or the
-/// start of the case id when there is none) and the date. Never a person's name: a
-/// child's letter is "Closure letter to a child", a graph "FIT graph". Characters a
-/// file system may refuse are replaced.
-fn file_stem(req: &ExportRequest<'_>, reference: &str, case: &CaseId, today: NaiveDate) -> String {
+/// "Closing summary FS-0042 2026-11-24": the document, the case reference (see
+/// `export::case_reference`) and the date. Never a person's name: a child's letter is
+/// "Closure letter to a child", a graph "FIT graph". Characters a file system may
+/// refuse are replaced.
+fn file_stem(req: &ExportRequest<'_>, reference: &str, today: NaiveDate) -> String {
     let document = match (req.kind, req.subject) {
         (ExportKind::ParentingAssessment, _) => "Parenting assessment",
         (ExportKind::ClosingSummary, _) => "Closing summary",
@@ -179,11 +177,6 @@ fn file_stem(req: &ExportRequest<'_>, reference: &str, case: &CaseId, today: Nai
         (ExportKind::Supervision, _) => "Case supervision record",
         (ExportKind::Letter, None) => "Closure letter to the family",
         (ExportKind::Letter, Some(_)) => "Closure letter to a child",
-    };
-    let reference = if reference.trim().is_empty() {
-        case.as_str().chars().take(8).collect()
-    } else {
-        reference.trim().to_string()
     };
     let safe: String = reference
         .chars()
@@ -223,23 +216,13 @@ mod tests {
 
     #[test]
     fn file_names_carry_document_reference_and_date_but_no_name() {
-        let case: CaseId = "0b8f7c1e-0000-4000-8000-000000000000".parse().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         assert_eq!(
-            file_stem(&req(ExportKind::Letter, Some("p")), "FS-0042", &case, day),
+            file_stem(&req(ExportKind::Letter, Some("p")), "FS-0042", day),
             "Closure letter to a child FS-0042 2026-11-24"
         );
         assert_eq!(
-            file_stem(&req(ExportKind::Graph, Some("p")), "", &case, day),
-            "FIT graph 0b8f7c1e 2026-11-24"
-        );
-        assert_eq!(
-            file_stem(
-                &req(ExportKind::ClosingSummary, None),
-                "../a/b:c",
-                &case,
-                day
-            ),
+            file_stem(&req(ExportKind::ClosingSummary, None), "../a/b:c", day),
             "Closing summary -a-b-c 2026-11-24"
         );
     }

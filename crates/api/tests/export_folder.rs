@@ -115,6 +115,29 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
     assert!(text.contains("Åse Øby"), "{text}");
     assert!(text.contains("N-1"));
 
+    // A case without a reference is named by the start of its id.
+    let plain = ws.add_case("Kjærsgaard", None).unwrap().to_string();
+    let plain_child = ws
+        .add_person(&plain, "Åse Øby", "child", Some("2016-02-10"), None)
+        .unwrap()
+        .to_string();
+    let unnamed = ws
+        .export_to_folder(
+            &ExportRequest {
+                kind: ExportKind::Graph,
+                case: &plain,
+                subject: Some(&plain_child),
+                record: None,
+            },
+            out.path(),
+        )
+        .unwrap();
+    assert_eq!(
+        unnamed.path.file_name().unwrap().to_string_lossy(),
+        format!("FIT graph {} 2026-11-23.pdf", &plain[..8])
+    );
+    std::fs::remove_file(&unnamed.path).unwrap();
+
     // A folder that does not exist, or a relative path, is refused and writes nothing.
     let missing = out.path().join("nope");
     let e = ws.export_to_folder(&req, &missing).unwrap_err();
