@@ -18,7 +18,7 @@
 
 #[path = "../../../crates/api/tests/support/pairing.rs"]
 mod pairing;
-use pairing::pair;
+use pairing::paired_demo_team;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -29,8 +29,8 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use automerge::Automerge;
+use hearth_api::Workspace;
 use hearth_api::clock::SystemClock;
-use hearth_api::{InitRequest, KdfParams, Workspace};
 use samod::tokio_io::TcpDialer;
 use samod::{BackoffConfig, DocumentId, Repo};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -39,8 +39,7 @@ const PASS: &str = "benchmark passphrase";
 const SEED: u64 = 7;
 
 /// Hearth: the benchmark's full sync. Returns the time and the bytes on the wire.
-fn hearth_full_sync(a_dir: &Path, b_dir: &Path, cases: usize) -> (Duration, u64) {
-    let mut b = pair(a_dir, b_dir, PASS);
+fn hearth_full_sync(a_dir: &Path, mut b: Workspace, cases: usize) -> (Duration, u64) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let dir: PathBuf = a_dir.to_path_buf();
@@ -170,21 +169,7 @@ fn main() {
         .unwrap_or(500);
     let tmp = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
-    {
-        let mut a = Workspace::init(
-            &a_dir,
-            PASS,
-            InitRequest {
-                team_name: "Bench team",
-                member_name: "Manager",
-                member_role: "team-manager",
-            },
-            KdfParams::fast_for_tests(),
-            Box::new(SystemClock),
-        )
-        .unwrap();
-        a.demo(cases, SEED).unwrap();
-    }
+    let b = paired_demo_team(&a_dir, &b_dir, PASS, cases, SEED);
     // The cases' Automerge bytes, as stored (snapshot and chunks, concatenated).
     let docs: Vec<Vec<u8>> = {
         let store = hearth_store::Store::open(&a_dir, PASS).unwrap();
@@ -199,7 +184,7 @@ fn main() {
     let total: usize = docs.iter().map(Vec::len).sum();
     println!("{cases} demo cases (seed {SEED}), {total} bytes of Automerge documents");
 
-    let (hearth, hearth_wire) = hearth_full_sync(&a_dir, &b_dir, cases);
+    let (hearth, hearth_wire) = hearth_full_sync(&a_dir, b, cases);
     println!(
         "hearth full sync (Noise, access filter, durable store both sides): {:.3} s, wire {hearth_wire} bytes",
         hearth.as_secs_f64()

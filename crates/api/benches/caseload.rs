@@ -52,6 +52,20 @@ impl Stats {
     }
 }
 
+/// The rating every write benchmark records: an ORS typed from paper.
+fn paper_ors<'a>(case: &'a str, meeting: &'a str, subject: &'a str) -> RateRequest<'a> {
+    RateRequest {
+        case,
+        meeting,
+        measure: "ORS",
+        subject,
+        rater: None,
+        items: vec!["5".into(), "6".into(), "7".into(), "8".into()],
+        mode: Some("paper"),
+        not_given: None,
+    }
+}
+
 fn dir_size(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
         .unwrap()
@@ -151,17 +165,7 @@ fn main() {
     }
     let write = Stats::time(targets.len(), |i| {
         let (case, meeting, subject) = &targets[i];
-        ws.rate(RateRequest {
-            case,
-            meeting,
-            measure: "ORS",
-            subject,
-            rater: None,
-            items: vec!["5".into(), "6".into(), "7".into(), "8".into()],
-            mode: Some("paper"),
-            not_given: None,
-        })
-        .unwrap()
+        ws.rate(paper_ors(case, meeting, subject)).unwrap()
     });
     write.line("record one rating durably", "p95 < 10 ms");
 
@@ -174,19 +178,7 @@ fn main() {
             .unwrap()
             .to_string();
         let t = Instant::now();
-        std::hint::black_box(
-            ws.rate(RateRequest {
-                case,
-                meeting: &meeting,
-                measure: "ORS",
-                subject,
-                rater: None,
-                items: vec!["5".into(), "6".into(), "7".into(), "8".into()],
-                mode: Some("paper"),
-                not_given: None,
-            })
-            .unwrap(),
-        );
+        std::hint::black_box(ws.rate(paper_ors(case, &meeting, subject)).unwrap());
         next.push(t.elapsed());
     }
     Stats::from(next).line("record a rating right after its meeting", "p95 < 10 ms");

@@ -14,15 +14,15 @@
 
 #[path = "../tests/support/pairing.rs"]
 mod pairing;
-use pairing::pair;
+use pairing::paired_demo_team;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use hearth_api::Workspace;
 use hearth_api::clock::SystemClock;
 use hearth_api::sync::SyncOutcome;
-use hearth_api::{InitRequest, KdfParams, Workspace};
 
 const PASS: &str = "benchmark passphrase";
 
@@ -71,22 +71,7 @@ fn main() {
         .unwrap_or(500);
     let tmp = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
-    {
-        let mut a = Workspace::init(
-            &a_dir,
-            PASS,
-            InitRequest {
-                team_name: "Bench team",
-                member_name: "Manager",
-                member_role: "team-manager",
-            },
-            KdfParams::fast_for_tests(),
-            Box::new(SystemClock),
-        )
-        .unwrap();
-        a.demo(cases, 7).unwrap();
-    }
-    let mut b = pair(&a_dir, &b_dir, PASS);
+    let mut b = paired_demo_team(&a_dir, &b_dir, PASS, cases, 7);
 
     // 1. Every case to an empty peer.
     let (addr, server, answered) = serve_in_background(a_dir.clone(), 3);

@@ -2,10 +2,9 @@
 
 mod common;
 
-use common::{PASS, clock, init, rate};
+use common::{init, init_as, open, rate};
 use hearth_api::core::Tenths;
 use hearth_api::core::chart::{ExpectedStatus, PanelKind, ReferenceKind};
-use hearth_api::{InitRequest, KdfParams, Workspace};
 
 #[test]
 fn a_ten_year_old_and_her_mother_give_two_ors_lines_and_the_cutoff_at_32() {
@@ -45,7 +44,7 @@ fn a_ten_year_old_and_her_mother_give_two_ors_lines_and_the_cutoff_at_32() {
         .unwrap();
     drop(ws);
 
-    let ws = Workspace::open(dir.path(), PASS, clock()).unwrap();
+    let ws = open(dir.path());
     let scene = ws.chart(&case, &child).unwrap();
     assert_eq!(scene.subject_name, "Ida");
     let outcome = &scene.panels[0];
@@ -93,18 +92,7 @@ fn someone_outside_the_case_has_no_graph() {
 #[test]
 fn the_expected_band_appears_once_the_team_has_enough_closed_episodes() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::init(
-        dir.path(),
-        PASS,
-        InitRequest {
-            team_name: "Demo team",
-            member_name: "Manager",
-            member_role: "team-manager",
-        },
-        KdfParams::fast_for_tests(),
-        clock(),
-    )
-    .unwrap();
+    let mut ws = init_as(dir.path(), "Manager", "team-manager");
     ws.demo(40, 5).unwrap();
     // A subject with at least two own outcome ratings in the current episode.
     let mut found = None;
@@ -154,18 +142,7 @@ fn the_expected_band_appears_once_the_team_has_enough_closed_episodes() {
 #[test]
 fn the_team_view_counts_the_demo_teams_families() {
     let dir = tempfile::tempdir().unwrap();
-    let mut ws = Workspace::init(
-        dir.path(),
-        PASS,
-        InitRequest {
-            team_name: "Demo team",
-            member_name: "Manager",
-            member_role: "team-manager",
-        },
-        KdfParams::fast_for_tests(),
-        clock(),
-    )
-    .unwrap();
+    let mut ws = init_as(dir.path(), "Manager", "team-manager");
     ws.demo(30, 3).unwrap();
     let open = ws
         .list_cases()

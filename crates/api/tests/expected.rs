@@ -4,21 +4,10 @@
 mod common;
 
 use common::*;
-use hearth_api::{InitRequest, KdfParams, Workspace};
+use hearth_api::Workspace;
 
 fn manager(dir: &std::path::Path) -> Workspace {
-    Workspace::init(
-        dir,
-        PASS,
-        InitRequest {
-            team_name: "Norms team",
-            member_name: "Birgitte",
-            member_role: "team-manager",
-        },
-        KdfParams::fast_for_tests(),
-        clock(),
-    )
-    .unwrap()
+    init_as(dir, "Birgitte", "team-manager")
 }
 
 /// An open case's parent with own outcome ratings (parents rate themselves with the
@@ -46,17 +35,21 @@ fn rated_parent(ws: &Workspace) -> (String, String) {
     panic!("no rated parent in the demo");
 }
 
+/// How many closed episodes the local norms for this parent's ratings draw on.
+fn closed_episodes(ws: &Workspace, case: &str, parent: &str) -> usize {
+    ws.expected_response(case, parent, None)
+        .unwrap()
+        .episodes
+        .unwrap()
+}
+
 #[test]
 fn local_norms_give_a_curve_only_with_enough_closed_episodes() {
     let dir = tempfile::tempdir().unwrap();
     let mut ws = manager(dir.path());
     ws.demo(40, 5).unwrap();
     let (case, parent) = rated_parent(&ws);
-    let have = ws
-        .expected_response(&case, &parent, None)
-        .unwrap()
-        .episodes
-        .unwrap();
+    let have = closed_episodes(&ws, &case, &parent);
     assert!(have >= 3, "the demo has closed episodes: {have}");
 
     // At the team's minimum exactly: a curve.
@@ -146,21 +139,13 @@ fn closing_an_episode_adds_it_to_the_norms_of_the_same_open_workspace() {
     let mut ws = manager(dir.path());
     ws.demo(20, 9).unwrap();
     let (case, parent) = rated_parent(&ws);
-    let before = ws
-        .expected_response(&case, &parent, None)
-        .unwrap()
-        .episodes
-        .unwrap();
+    let before = closed_episodes(&ws, &case, &parent);
     // Asked twice without a change: the same answer (from the per-case cache).
     let again = ws.expected_response(&case, &parent, None).unwrap();
     assert_eq!(again.episodes, Some(before));
 
     ws.close_case(&case, "2026-11-20", "goals met").unwrap();
-    let after = ws
-        .expected_response(&case, &parent, None)
-        .unwrap()
-        .episodes
-        .unwrap();
+    let after = closed_episodes(&ws, &case, &parent);
     assert!(
         after > before,
         "{after} closed episodes after closing one, {before} before"
@@ -173,11 +158,7 @@ fn the_kept_norms_follow_a_closure_made_by_another_process_while_locked() {
     let mut ws = manager(dir.path());
     ws.demo(20, 9).unwrap();
     let (case, parent) = rated_parent(&ws);
-    let before = ws
-        .expected_response(&case, &parent, None)
-        .unwrap()
-        .episodes
-        .unwrap();
+    let before = closed_episodes(&ws, &case, &parent);
     drop(ws);
     // Unlocked again: the same answer, from the kept inputs.
     let ws = open(dir.path());
@@ -189,11 +170,7 @@ fn the_kept_norms_follow_a_closure_made_by_another_process_while_locked() {
     cli.close_case(&case, "2026-11-20", "goals met").unwrap();
     drop(cli);
     let ws = open(dir.path());
-    let after = ws
-        .expected_response(&case, &parent, None)
-        .unwrap()
-        .episodes
-        .unwrap();
+    let after = closed_episodes(&ws, &case, &parent);
     assert!(
         after > before,
         "{after} closed-episode series after closing one, {before} before"

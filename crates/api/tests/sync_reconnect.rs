@@ -5,14 +5,14 @@
 
 #[path = "support/pairing.rs"]
 mod pairing;
-use pairing::pair;
+use pairing::paired_demo_team;
 
 use std::net::TcpListener;
 use std::path::Path;
 
+use hearth_api::Workspace;
 use hearth_api::clock::SystemClock;
 use hearth_api::sync::{SyncEvent, SyncOutcome};
-use hearth_api::{InitRequest, KdfParams, Workspace};
 
 const PASS: &str = "reconnect test passphrase";
 
@@ -40,25 +40,6 @@ fn sync_both(
     (server.join().unwrap(), outcome)
 }
 
-fn team_with_cases(a_dir: &Path, b_dir: &Path, cases: usize) -> Workspace {
-    {
-        let mut a = Workspace::init(
-            a_dir,
-            PASS,
-            InitRequest {
-                team_name: "Test team",
-                member_name: "Manager",
-                member_role: "team-manager",
-            },
-            KdfParams::fast_for_tests(),
-            Box::new(SystemClock),
-        )
-        .unwrap();
-        a.demo(cases, 3).unwrap();
-    }
-    pair(a_dir, b_dir, PASS)
-}
-
 fn case_ids(ws: &Workspace) -> Vec<String> {
     ws.list_cases()
         .unwrap()
@@ -80,22 +61,7 @@ fn names(ws: &Workspace, case: &str) -> Vec<String> {
 fn edits_after_earlier_sessions_travel_both_ways() {
     let tmp = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
-    {
-        let mut a = Workspace::init(
-            &a_dir,
-            PASS,
-            InitRequest {
-                team_name: "Test team",
-                member_name: "Manager",
-                member_role: "team-manager",
-            },
-            KdfParams::fast_for_tests(),
-            Box::new(SystemClock),
-        )
-        .unwrap();
-        a.demo(6, 3).unwrap();
-    }
-    let mut b = pair(&a_dir, &b_dir, PASS);
+    let mut b = paired_demo_team(&a_dir, &b_dir, PASS, 6, 3);
     let first = sync_once(&a_dir, &mut b);
     assert_eq!(first.docs_received, 6);
     // A second session with nothing new: both sides now have every case indexed.
@@ -150,7 +116,7 @@ fn edits_after_earlier_sessions_travel_both_ways() {
 fn a_reconnect_loads_only_the_cases_that_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
-    let mut b = team_with_cases(&a_dir, &b_dir, 6);
+    let mut b = paired_demo_team(&a_dir, &b_dir, PASS, 6, 3);
     let (a_full, b_full) = sync_both(&a_dir, &mut b, |_| {});
     assert_eq!(b_full.docs_received, 6);
     assert_eq!(a_full.cases_loaded, 6, "a had no index yet");
@@ -178,7 +144,7 @@ fn a_reconnect_loads_only_the_cases_that_changed() {
 fn writes_by_another_workspace_on_the_same_file_still_travel() {
     let tmp = tempfile::tempdir().unwrap();
     let (a_dir, b_dir) = (tmp.path().join("a"), tmp.path().join("b"));
-    let mut b = team_with_cases(&a_dir, &b_dir, 4);
+    let mut b = paired_demo_team(&a_dir, &b_dir, PASS, 4, 3);
     sync_once(&a_dir, &mut b);
     sync_once(&a_dir, &mut b);
     let cases = case_ids(&b);

@@ -1,6 +1,7 @@
 //! Pairs a second workspace with an existing one over loopback, as `pair invite` and
-//! `pair join` do: one place for the api's sync tests, the sync benchmark and the
-//! samod comparison (`bench/samod-compare`), which include this file by `#[path]`.
+//! `pair join` do, and sets up a demo team to pair: one place for the api's sync
+//! tests, the sync benchmark and the samod comparison (`bench/samod-compare`), which
+//! include this file by `#[path]`.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use hearth_api::clock::SystemClock;
 use hearth_api::sync::{InviteOptions, JoinRequest, join};
-use hearth_api::{KdfParams, Workspace};
+use hearth_api::{InitRequest, KdfParams, Workspace};
 
 /// Opens the workspace in `a_dir` (passphrase `pass`), invites on a loopback port
 /// without mDNS, and joins a new workspace in `b_dir` to it as a second team manager
@@ -47,4 +48,30 @@ pub fn pair(a_dir: &Path, b_dir: &Path, pass: &str) -> Workspace {
     .unwrap();
     inviter.join().unwrap();
     b
+}
+
+/// A team manager's workspace in `a_dir` holding `cases` demo families (seeded), and
+/// a second manager's device in `b_dir` paired with it but not yet synced.
+pub fn paired_demo_team(
+    a_dir: &Path,
+    b_dir: &Path,
+    pass: &str,
+    cases: usize,
+    seed: u64,
+) -> Workspace {
+    let mut a = Workspace::init(
+        a_dir,
+        pass,
+        InitRequest {
+            team_name: "Test team",
+            member_name: "Manager",
+            member_role: "team-manager",
+        },
+        KdfParams::fast_for_tests(),
+        Box::new(SystemClock),
+    )
+    .unwrap();
+    a.demo(cases, seed).unwrap();
+    drop(a);
+    pair(a_dir, b_dir, pass)
 }
