@@ -2,6 +2,7 @@
 //! needs. Kept in one place so no code path can forget `cipher_log_level` or the key.
 
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
@@ -15,6 +16,7 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Opens `path` and keys it. Does not read or write the file yet: SQLCipher only checks
 /// the key at the first page read, which is `verify_readable`'s job.
 pub(crate) fn open_keyed(path: &Path, key: &DataKey, create: bool) -> Result<Connection> {
+    initialise_sqlcipher()?;
     // No SQLITE_OPEN_URI: a directory name must never be parsed as options.
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if create {
@@ -39,6 +41,29 @@ pub(crate) fn open_keyed(path: &Path, key: &DataKey, create: bool) -> Result<Con
     })?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     Ok(conn)
+}
+
+/// Runs SQLite's one-time initialisation, SQLCipher's included, before the first open.
+///
+/// SQLite sets its "initialised" flag before it runs SQLCipher's set-up (the
+/// `SQLITE_EXTRA_INIT` hook), so a second thread opening its first connection in that
+/// moment goes straight on, and its `PRAGMA key` is refused because SQLCipher is not ready
+/// yet. The desktop opens the workspace and a sync session at once, and the tests open
+/// many stores in parallel; a `OnceLock` makes every other opener wait until both have
+/// finished.
+fn initialise_sqlcipher() -> Result<()> {
+    static INITIALISED: OnceLock<std::ffi::c_int> = OnceLock::new();
+    // SAFETY: `sqlite3_initialize` takes no arguments and is documented as safe to call
+    // from any thread, any number of times.
+    let rc = *INITIALISED.get_or_init(|| unsafe { rusqlite::ffi::sqlite3_initialize() });
+    if rc == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(StoreError::Database(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rc),
+            Some("could not initialise SQLCipher".into()),
+        )))
+    }
 }
 
 /// Proves the key decrypts the file and the b-trees are sound, without writing anything.
