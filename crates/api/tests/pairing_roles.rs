@@ -75,7 +75,12 @@ fn a_code_for_a_social_worker_cannot_make_a_team_manager() {
         e.contains("invites a social-worker") && e.contains("team-manager"),
         "{e}"
     );
-    assert!(joined.is_err(), "the new device was let in");
+    // The person at the new device is told why, not only that the other side hung up.
+    let told = joined.err().expect("the new device was let in").to_string();
+    assert!(
+        told.contains("pairing refused") && told.contains("says this code invites a social-worker"),
+        "{told}"
+    );
     assert!(
         !b_dir.join("hearth.db").exists(),
         "a refused join left a workspace behind"

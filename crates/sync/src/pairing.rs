@@ -7,7 +7,9 @@
 //!    [`MAX_ATTEMPTS`]).
 //! 3. Inside the channel the joiner sends its device id, member name and role; the
 //!    inviter adds them to the roster and hands over the team document, team key and
-//!    ids; the joiner stores them and confirms.
+//!    ids; the joiner stores them and confirms. If the inviter will not add them (the
+//!    code names another role, say), it sends its reason instead, so the person at the
+//!    new device reads why rather than only that the other side hung up.
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
@@ -118,9 +120,21 @@ pub struct JoinGrant {
     pub team_doc: Vec<u8>,
 }
 
+/// The inviter's answer to a join request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinReply {
+    Granted(JoinGrant),
+    /// Why the inviter will not add the device, for the person at the new device.
+    Refused(String),
+}
+
+const TAG_REQUEST: u8 = 1;
+const TAG_GRANT: u8 = 2;
+const TAG_REFUSAL: u8 = 3;
+
 impl JoinRequest {
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = vec![1u8];
+        let mut out = vec![TAG_REQUEST];
         put_text(&mut out, &self.device);
         put_text(&mut out, &self.member_name);
         put_text(&mut out, &self.role);
@@ -129,7 +143,7 @@ impl JoinRequest {
 
     pub fn decode(bytes: &[u8]) -> Result<JoinRequest> {
         let mut r = Reader::new(bytes);
-        if r.u8()? != 1 {
+        if r.u8()? != TAG_REQUEST {
             return Err(SyncError::Malformed("not a join request"));
         }
         let req = JoinRequest {
@@ -144,7 +158,7 @@ impl JoinRequest {
 
 impl JoinGrant {
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = vec![2u8];
+        let mut out = vec![TAG_GRANT];
         put_text(&mut out, &self.team_id);
         put_text(&mut out, &self.member_id);
         out.extend_from_slice(&self.key_epoch.to_be_bytes());
@@ -155,7 +169,7 @@ impl JoinGrant {
 
     pub fn decode(bytes: &[u8]) -> Result<JoinGrant> {
         let mut r = Reader::new(bytes);
-        if r.u8()? != 2 {
+        if r.u8()? != TAG_GRANT {
             return Err(SyncError::Malformed("not a join grant"));
         }
         let grant = JoinGrant {
@@ -167,6 +181,32 @@ impl JoinGrant {
         };
         r.finish()?;
         Ok(grant)
+    }
+}
+
+impl JoinReply {
+    pub fn encode(&self) -> Vec<u8> {
+        match self {
+            JoinReply::Granted(grant) => grant.encode(),
+            JoinReply::Refused(reason) => {
+                let mut out = vec![TAG_REFUSAL];
+                put_text(&mut out, reason);
+                out
+            }
+        }
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<JoinReply> {
+        match bytes.first() {
+            Some(&TAG_GRANT) => Ok(JoinReply::Granted(JoinGrant::decode(bytes)?)),
+            Some(&TAG_REFUSAL) => {
+                let mut r = Reader::new(&bytes[1..]);
+                let reason = r.text()?.to_string();
+                r.finish()?;
+                Ok(JoinReply::Refused(reason))
+            }
+            _ => Err(SyncError::Malformed("not a join reply")),
+        }
     }
 }
 
@@ -225,11 +265,16 @@ pub fn join<S: Read + Write>(
             e => e,
         })?;
     secure.send(&request.encode())?;
-    let grant = JoinGrant::decode(&secure.recv().map_err(|e| match e {
+    let reply = secure.recv().map_err(|e| match e {
         SyncError::Closed => SyncError::Pairing("the team manager's device refused".into()),
         e => e,
-    })?)?;
-    Ok((secure, grant))
+    })?;
+    match JoinReply::decode(&reply)? {
+        JoinReply::Granted(grant) => Ok((secure, grant)),
+        JoinReply::Refused(reason) => Err(SyncError::Pairing(format!(
+            "the team manager's device says {reason}"
+        ))),
+    }
 }
 
 /// Tells the inviter the new device has stored everything.
@@ -238,7 +283,8 @@ pub fn confirm<S: Read + Write>(secure: &mut SecureStream<S>) -> Result<()> {
 }
 
 /// The inviter's side of one attempt: `grant` adds the device to the roster and returns
-/// what to hand over. A wrong code counts against `code`.
+/// what to hand over, or refuses with `SyncError::Pairing(reason)`, which the joiner is
+/// told. A wrong code counts against `code`.
 pub fn invite<S: Read + Write>(
     mut stream: S,
     code: &mut PairingCode,
@@ -272,8 +318,19 @@ pub fn invite<S: Read + Write>(
     // From here the joiner proved it knows the code: the code is spent.
     code.consume();
     let request = JoinRequest::decode(&secure.recv()?)?;
-    let granted = grant(&request, &joiner_key)?;
-    secure.send(&granted.encode())?;
+    let granted = match grant(&request, &joiner_key) {
+        Ok(granted) => granted,
+        Err(e) => {
+            let reason = match &e {
+                SyncError::Pairing(reason) => reason.clone(),
+                _ => "it could not add this device".into(),
+            };
+            // Best effort: the refusal stands whether or not the joiner hears it.
+            let _ = secure.send(&JoinReply::Refused(reason).encode());
+            return Err(e);
+        }
+    };
+    secure.send(&JoinReply::Granted(granted.clone()).encode())?;
     match secure.recv() {
         Ok(m) if m == b"joined" => Ok(granted),
         _ => Err(SyncError::Pairing(
@@ -313,14 +370,19 @@ mod tests {
         fn pairing_messages_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let _ = JoinRequest::decode(&bytes);
             let _ = JoinGrant::decode(&bytes);
+            let _ = JoinReply::decode(&bytes);
         }
 
         #[test]
         fn pairing_messages_round_trip(device in "[0-9a-f]{32}", name in "\\PC{0,40}", epoch in any::<u32>(), doc in proptest::collection::vec(any::<u8>(), 0..100)) {
-            let r = JoinRequest { device: device.clone(), member_name: name, role: "social-worker".into() };
+            let r = JoinRequest { device: device.clone(), member_name: name.clone(), role: "social-worker".into() };
             prop_assert_eq!(JoinRequest::decode(&r.encode()).unwrap(), r);
             let g = JoinGrant { team_id: device.clone(), member_id: device, key_epoch: epoch, team_key: [3; 32], team_doc: doc };
-            prop_assert_eq!(JoinGrant::decode(&g.encode()).unwrap(), g);
+            prop_assert_eq!(JoinGrant::decode(&g.encode()).unwrap(), g.clone());
+            let granted = JoinReply::Granted(g);
+            prop_assert_eq!(JoinReply::decode(&granted.encode()).unwrap(), granted);
+            let refused = JoinReply::Refused(name);
+            prop_assert_eq!(JoinReply::decode(&refused.encode()).unwrap(), refused);
         }
     }
 }
