@@ -49,6 +49,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         team_fit_summary,
         export_offers,
         export_folder,
+        open_export_folder,
         set_export_dir,
         export_pdf,
     ]
@@ -342,6 +343,20 @@ async fn export_folder(app: AppHandle, s: St<'_>) -> Answer<String> {
     with_ws(s.inner(), move |w| {
         w.export_folder(fallback)
             .map(|p| p.to_string_lossy().into_owned())
+    })
+    .await
+}
+
+/// Opens the folder PDFs are saved in, in the platform's file manager. The folder is the
+/// one in Settings, never a path from the page.
+#[tauri::command]
+async fn open_export_folder(app: AppHandle, s: St<'_>) -> Answer<()> {
+    let fallback = documents_dir(&app);
+    with_ws(s.inner(), move |w| {
+        let dir = w.export_folder(fallback)?;
+        crate::file_manager::open_folder(&dir).map_err(|e| {
+            hearth_api::ApiError::Io(format!("the file manager could not be started: {e}"))
+        })
     })
     .await
 }

@@ -284,6 +284,32 @@ describe("documents for the case file", () => {
     expect(calls.find((c) => c.cmd === "export_pdf")?.args).toEqual({ case: "c1", kind: "graph", subject: "p1", record: null });
   });
 
+  it("opens the PDF folder in the file manager, and says so when it cannot", async () => {
+    const calls: string[] = [];
+    let opens = 0;
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === "export_offers") return offers.slice(0, 1);
+      if (cmd === "export_folder") return "/home/worker/Documents";
+      if (cmd === "open_export_folder" && ++opens > 1) {
+        throw { code: "io", detail: "the file manager could not be started: not found" };
+      }
+      return null;
+    });
+    const { container } = render(ExportCard, { caseId: "c1", version: 1 });
+    await fireEvent.click(container.querySelector('[data-test="export-show"]')!);
+    const open = await screen.findByText("Open the folder");
+    await fireEvent.click(open);
+    await waitFor(() => expect(calls).toContain("open_export_folder"));
+    expect(container.querySelector('[data-test="export-error"]')).toBeNull();
+    await fireEvent.click(open);
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "Something went wrong: the file manager could not be started: not found",
+    );
+    // Each click asks the shell again; the page never names the folder.
+    expect(calls.filter((c) => c === "open_export_folder")).toHaveLength(2);
+  });
+
   it("shows the api's refusal and no saved message", async () => {
     mockIPC((cmd) => {
       if (cmd === "export_offers") return offers.slice(1, 2);

@@ -70,6 +70,7 @@ export const api = {
   chart: (caseId: string, subject: string) => call<ChartScene>("chart", { case: caseId, subject }),
   exportOffers: (caseId: string) => call<ExportOffer[]>("export_offers", { case: caseId }),
   exportFolder: () => call<string>("export_folder"),
+  openExportFolder: () => call<null>("open_export_folder"),
   setExportDir: (dir: string) => call<AppSettings>("set_export_dir", { dir }),
   exportPdf: (caseId: string, o: ExportOffer) =>
     call<Exported>("export_pdf", { case: caseId, kind: o.kind, subject: o.subject, record: o.record }),

@@ -109,6 +109,7 @@ export const da: Record<MessageKey, string> = {
   "export.supervision": "Sagssupervision den {date}",
   "export.letterFamily": "Afslutningsbrev til familien",
   "export.letterChild": "Afslutningsbrev til {name}",
+  "export.openFolder": "Åbn mappen",
   "export.draft": "kladde",
   "export.saving": "Gemmer…",
   "export.saved": "“{file}” er gemt i {folder}.",

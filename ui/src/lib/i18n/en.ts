@@ -108,6 +108,7 @@ export const en = {
   "export.supervision": "Case supervision record of {date}",
   "export.letterFamily": "Closure letter to the family",
   "export.letterChild": "Closure letter to {name}",
+  "export.openFolder": "Open the folder",
   "export.draft": "draft",
   "export.saving": "Saving…",
   "export.saved": "Saved “{file}” in {folder}.",
