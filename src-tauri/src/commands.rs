@@ -10,7 +10,7 @@ use hearth_api::core::desk::{CaseloadRow, ScaleOffer};
 use hearth_api::{
     AppSettings, ClientModeExit, ExportKind, ExportOffer, ExportRequest, Exported, InitRequest,
     KdfParams, PassphraseStrength, RateRequest, Recorded, Vocabulary, WhoAmI, Workspace,
-    default_export_dir,
+    default_export_dir, parse_language,
 };
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
@@ -374,16 +374,19 @@ async fn export_pdf(
     kind: String,
     subject: Option<String>,
     record: Option<String>,
+    language: String,
 ) -> Answer<Exported> {
     let fallback = documents_dir(&app);
     with_ws(s.inner(), move |w| {
         let kind: ExportKind = kind.parse()?;
+        let language = parse_language(&language)?;
         let dir = w.export_folder(fallback)?;
         let req = ExportRequest {
             kind,
             case: &case,
             subject: subject.as_deref(),
             record: record.as_deref(),
+            language,
         };
         w.export_to_folder(&req, &dir)
     })

@@ -17,8 +17,8 @@ use hearth_core::team::TeamView;
 use hearth_core::{CaseId, CoreError, MemberId, MemberRole, PersonId, SupervisionId};
 use hearth_report::{
     AssessmentEntry, AssessmentSection, ClosingSummary, DecisionLine, Document, DocumentContext,
-    GraphSnapshot, Letter, LetterAudience, OutcomeRow, ParentingAssessment, PersonLine, Progress,
-    SignOffState, Signature, SupervisionDecisions, SupervisionRecord,
+    GraphSnapshot, Language, Letter, LetterAudience, OutcomeRow, ParentingAssessment, PersonLine,
+    Progress, SignOffState, Signature, SupervisionDecisions, SupervisionRecord,
 };
 
 use crate::error::{ApiError, Result};
@@ -54,11 +54,21 @@ impl ExportKind {
         }
     }
 
-    fn title(self) -> &'static str {
+    /// The language a document of this kind is written in when `asked` is wanted: only
+    /// the FIT graph can be Danish so far; the Family Safeguarding documents are English,
+    /// as their workbook headings and letter drafts are.
+    pub(crate) fn language(self, asked: Language) -> Language {
+        match self {
+            ExportKind::Graph => asked,
+            _ => Language::English,
+        }
+    }
+
+    pub(crate) fn title(self, language: Language) -> &'static str {
         match self {
             ExportKind::ParentingAssessment => "Parenting assessment",
             ExportKind::ClosingSummary => "Closing summary",
-            ExportKind::Graph => "FIT graph",
+            ExportKind::Graph => language.graph_title(),
             ExportKind::Supervision => "Case supervision record",
             ExportKind::Letter => "Closure letter",
         }
@@ -82,13 +92,28 @@ impl FromStr for ExportKind {
 }
 
 /// What to export: `subject` is the person of a graph or a child's letter (none: the
-/// family's letter); `record` a supervision record (none: the latest).
+/// family's letter); `record` a supervision record (none: the latest); `language` the
+/// language of the report's own words where the kind allows it (see
+/// [`parse_language`]).
 #[derive(Clone, Debug)]
 pub struct ExportRequest<'a> {
     pub kind: ExportKind,
     pub case: &'a str,
     pub subject: Option<&'a str>,
     pub record: Option<&'a str>,
+    pub language: Language,
+}
+
+/// "en" or "da", as the desktop and the CLI name languages. Only the FIT graph is
+/// written in Danish so far; the other documents stay English.
+pub fn parse_language(code: &str) -> Result<Language> {
+    Language::from_code(code).ok_or_else(|| {
+        let all: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+        ApiError::Refused(format!(
+            "unknown language {code:?}; choose one of {}",
+            all.join(", ")
+        ))
+    })
 }
 
 /// A written export.
@@ -193,14 +218,16 @@ impl Workspace {
             .map(|m| m.name.clone())
             .unwrap_or_default();
         let reference = case_reference(&view);
+        let language = req.kind.language(req.language);
         let ctx = DocumentContext {
             team: team.name.clone(),
             case_reference: reference.clone(),
-            title: title.unwrap_or_else(|| req.kind.title().to_string()),
+            title: title.unwrap_or_else(|| req.kind.title(language).to_string()),
             generated_by: me,
             generated_on: self.clock.today(),
             generated_at: self.clock.now(),
             protective_marking: team.settings.protective_marking.clone(),
+            language,
         };
         let bytes =
             hearth_report::render(&document, &ctx).map_err(|e| ApiError::Io(e.to_string()))?;

@@ -173,7 +173,7 @@ fn file_stem(req: &ExportRequest<'_>, reference: &str, today: NaiveDate) -> Stri
     let document = match (req.kind, req.subject) {
         (ExportKind::ParentingAssessment, _) => "Parenting assessment",
         (ExportKind::ClosingSummary, _) => "Closing summary",
-        (ExportKind::Graph, _) => "FIT graph",
+        (ExportKind::Graph, _) => req.language.graph_title(),
         (ExportKind::Supervision, _) => "Case supervision record",
         (ExportKind::Letter, None) => "Closure letter to the family",
         (ExportKind::Letter, Some(_)) => "Closure letter to a child",
@@ -204,6 +204,7 @@ pub fn default_export_dir(documents: Option<PathBuf>, home: Option<PathBuf>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hearth_report::Language;
 
     fn req(kind: ExportKind, subject: Option<&'static str>) -> ExportRequest<'static> {
         ExportRequest {
@@ -211,6 +212,7 @@ mod tests {
             case: "c",
             subject,
             record: None,
+            language: Language::English,
         }
     }
 
@@ -224,6 +226,20 @@ mod tests {
         assert_eq!(
             file_stem(&req(ExportKind::ClosingSummary, None), "../a/b:c", day),
             "Closing summary -a-b-c 2026-11-24"
+        );
+        // A Danish graph is named in Danish; a document that is only written in English
+        // keeps its English name.
+        let danish = |kind| ExportRequest {
+            language: Language::Danish,
+            ..req(kind, None)
+        };
+        assert_eq!(
+            file_stem(&danish(ExportKind::Graph), "FS-0042", day),
+            "FIT-graf FS-0042 2026-11-24"
+        );
+        assert_eq!(
+            file_stem(&danish(ExportKind::ParentingAssessment), "FS-0042", day),
+            "Parenting assessment FS-0042 2026-11-24"
         );
     }
 }

@@ -37,9 +37,10 @@ pub use desk::{
 };
 pub use error::{ApiError, Result};
 pub use expected::Expected;
-pub use export::{ExportKind, ExportRequest, Exported};
+pub use export::{ExportKind, ExportRequest, Exported, parse_language};
 pub use export_folder::{ExportOffer, default_export_dir};
 pub use hearth_core as core;
+pub use hearth_report::Language;
 pub use hearth_store::{DataKey, KdfParams};
 pub use plans::{GoalJson, PlanJson, ReviewJson};
 pub use ratings::{CaseOutcomes, RateRequest, Recorded};

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{init_as, rate};
-use hearth_api::{ExportKind, ExportRequest, SupervisionRequest};
+use hearth_api::{ExportKind, ExportRequest, Language, SupervisionRequest};
 
 fn pdf_text(path: &Path) -> String {
     let out = Command::new("pdftotext")
@@ -99,6 +99,7 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
         case: &case,
         subject: Some(&child),
         record: None,
+        language: Language::English,
     };
     let first = ws.export_to_folder(&req, out.path()).unwrap();
     let second = ws.export_to_folder(&req, out.path()).unwrap();
@@ -115,6 +116,24 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
     assert!(text.contains("Åse Øby"), "{text}");
     assert!(text.contains("N-1"));
 
+    // In Danish (the desktop's language) the graph is named and written in Danish.
+    let danish = ws
+        .export_to_folder(
+            &ExportRequest {
+                language: Language::Danish,
+                ..req.clone()
+            },
+            out.path(),
+        )
+        .unwrap();
+    assert_eq!(danish.path, out.path().join("FIT-graf N-1 2026-11-23.pdf"));
+    let text = pdf_text(&danish.path);
+    assert!(
+        text.contains("Åse Øby") && text.contains("Side 1 af 1") && text.contains("Sag N-1"),
+        "{text}"
+    );
+    std::fs::remove_file(&danish.path).unwrap();
+
     // A case without a reference is named by the start of its id.
     let plain = ws.add_case("Kjærsgaard", None).unwrap().to_string();
     let plain_child = ws
@@ -128,6 +147,7 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
                 case: &plain,
                 subject: Some(&plain_child),
                 record: None,
+                language: Language::English,
             },
             out.path(),
         )
@@ -155,6 +175,7 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
                 case: &case,
                 subject: None,
                 record: None,
+                language: Language::English,
             },
             out.path(),
         )
@@ -216,6 +237,8 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
                 case: &case,
                 subject: Some(&child),
                 record: None,
+                // Asked for in Danish: the letter's draft is English, so the letter is.
+                language: Language::Danish,
             },
             out.path(),
         )
@@ -225,7 +248,7 @@ fn offers_follow_the_case_and_pdfs_land_in_the_folder_without_names_or_clobberin
         "Closure letter to a child N-1 2026-11-23.pdf"
     );
     let text = pdf_text(&letter.path);
-    assert!(text.contains("Åse"), "{text}");
+    assert!(text.contains("Åse") && text.contains("Page 1 of"), "{text}");
     // No leftover temporary files.
     assert!(
         files(out.path()).iter().all(|f| f.ends_with(".pdf")),

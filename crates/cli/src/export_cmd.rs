@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use hearth_api::{ApiError, ExportKind, ExportRequest, Workspace};
+use hearth_api::{ApiError, ExportKind, ExportRequest, Workspace, parse_language};
 
 use crate::output::say;
 
@@ -25,6 +25,10 @@ pub struct ExportArgs {
     /// Replace an existing file.
     #[arg(long)]
     pub force: bool,
+    /// The language of the graph's words and dates: en or da. The other documents are
+    /// written in English.
+    #[arg(long, default_value = "en")]
+    pub language: String,
 }
 
 pub fn run(
@@ -33,6 +37,7 @@ pub fn run(
 ) -> Result<(), ApiError> {
     // Check the document name before asking for the passphrase.
     let kind: ExportKind = a.document.parse()?;
+    let language = parse_language(&a.language)?;
     let ws = open()?;
     let done = ws.export_pdf(
         &ExportRequest {
@@ -40,6 +45,7 @@ pub fn run(
             case: &a.case,
             subject: a.subject.as_deref(),
             record: a.record.as_deref(),
+            language,
         },
         &a.out,
         a.force,

@@ -314,6 +314,31 @@ fn every_document_exports_with_names_intact_and_files_are_never_half_written() {
             "Søren Ærøskøbing CORS",
         ],
     );
+    let g_da = export(
+        dir,
+        &[
+            "graph",
+            "--case",
+            &c.id,
+            "--subject",
+            &c.child,
+            "--language",
+            "da",
+        ],
+        &o("graph-da.pdf"),
+    );
+    assert_in_order(
+        &squash(&g_da.text),
+        &[
+            "Sag FS-0042",
+            "FIT-graf: Søren Ærøskøbing (Ærøskøbing)",
+            "skæringspunkt 32,0",
+            "3. feb. 2025",
+            "Søren Ærøskøbing (egen scoring), CORS: 18,4 til 29,0 (+10,6) over 3 scoringer; pålidelig forbedring",
+            "Punktscoringer",
+            "Side 1 af",
+        ],
+    );
 
     let s = export(
         dir,
@@ -459,6 +484,18 @@ fn every_document_exports_with_names_intact_and_files_are_never_half_written() {
             "not a child",
         ),
         (vec!["poster", "--case", &c.id], "unknown document"),
+        (
+            vec![
+                "graph",
+                "--case",
+                &c.id,
+                "--subject",
+                &c.child,
+                "--language",
+                "de",
+            ],
+            "unknown language",
+        ),
     ] {
         let f = o("failed.pdf").display().to_string();
         let mut a = vec!["export"];

@@ -34,6 +34,7 @@ fn ctx(title: &str) -> DocumentContext {
         generated_on: d(2025, 11, 20),
         generated_at: Utc.with_ymd_and_hms(2025, 11, 20, 14, 30, 0).unwrap(),
         protective_marking: Some("OFFICIAL-SENSITIVE".into()),
+        language: Language::English,
     }
 }
 

@@ -10,7 +10,7 @@ use hearth_core::chart::{
     ChartScene, ExpectedStatus, Marker, Panel, PanelKind, ReferenceKind, SeriesStyle,
 };
 
-use crate::documents::signed_tenths;
+use crate::Language;
 use crate::draw::{self, Ink};
 use crate::layout::{CONTENT_W, Column, Style, Writer};
 
@@ -25,9 +25,13 @@ const TABLE_DATES: usize = 8;
 
 /// Draws the scene's graph, then the change facts and the item table.
 pub(crate) fn graph(w: &mut Writer, scene: &ChartScene) {
-    w.heading(2, &format!("Outcome graph: {}", scene.subject_name));
+    let l = w.lang();
+    w.heading(
+        2,
+        &l.fill("chart.heading", &[("name", &scene.subject_name)]),
+    );
     if scene.panels.is_empty() || scene.x_axis.is_none() {
-        w.paragraph("Nothing has been rated for this person in this episode yet.");
+        w.paragraph(l.text("chart.nothing"));
         return;
     }
     let legend_rows = scene.legend.len().div_ceil(2);
@@ -60,18 +64,18 @@ fn panel_height(p: &Panel) -> f32 {
     }
 }
 
-fn panel_title(p: &Panel) -> String {
+fn panel_title(l: Language, p: &Panel) -> String {
     let mut measures: Vec<&str> = Vec::new();
     for s in &p.series {
         if !measures.contains(&s.measure.as_str()) {
             measures.push(&s.measure);
         }
     }
-    let kind = match p.kind {
-        PanelKind::Outcome => "well-being (outcome)",
-        PanelKind::Session => "the meeting (session)",
+    let key = match p.kind {
+        PanelKind::Outcome => "chart.outcome_panel",
+        PanelKind::Session => "chart.session_panel",
     };
-    format!("{}: {kind}", measures.join(" / "))
+    l.fill(key, &[("measures", &measures.join(" / "))])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -92,7 +96,7 @@ fn draw_panel(
         Style::BOLD.sized(8.5),
         left,
         bottom + ph + 5.0,
-        &panel_title(p),
+        &panel_title(w.lang(), p),
     );
 
     // Band under everything else.
@@ -129,7 +133,9 @@ fn draw_panel(
             draw::polyline(ops, &[(px(r.x_from), y), (px(r.x_to), y)]);
         }
         let label = match r.kind {
-            ReferenceKind::Cutoff => format!("cut-off {}", r.value),
+            ReferenceKind::Cutoff => w
+                .lang()
+                .fill("chart.cutoff", &[("value", &w.lang().points(r.value))]),
             ReferenceKind::SessionThreshold => format!("{}", r.value.0 / 10),
         };
         w.put(small, px(r.x_to) + 3.0, y - 2.5, &label);
@@ -158,7 +164,7 @@ fn draw_panel(
         if last {
             let mut last_right = f32::MIN;
             for t in &axis.ticks {
-                let label = t.date.format("%-d %b %Y").to_string();
+                let label = w.lang().axis_date(t.date);
                 let lw = w.width(small, &label);
                 let x = px(t.x) - lw / 2.0;
                 // Skip a label that would overprint the previous one.
@@ -227,38 +233,38 @@ fn draw_legend(w: &mut Writer, scene: &ChartScene, x0: f32, top: f32) {
             draw::polyline(ops, &[(x, y), (x + 30.0, y)]);
             marker(ops, &e.style, x + 15.0, y, 3.2);
         }
-        let who = if e.self_rated {
-            format!("{} (own rating)", e.rater_name)
-        } else {
-            e.rater_name.clone()
-        };
+        let who = rater(w.lang(), &e.rater_name, e.self_rated);
         let label = format!("{}: {}", who, e.measures.join(", "));
         w.put(Style::BODY.sized(8.5), x + 36.0, y - 3.0, &label);
     }
 }
 
+/// "Åse" or "Åse (own rating)".
+fn rater(l: Language, name: &str, self_rated: bool) -> String {
+    if self_rated {
+        l.fill("chart.own_rating", &[("name", &name)])
+    } else {
+        name.to_string()
+    }
+}
+
 fn expected_note(w: &mut Writer, scene: &ChartScene) {
+    let l = w.lang();
+    let name = &scene.subject_name;
     let note = match &scene.expected {
-        ExpectedStatus::Shown { measure } => format!(
-            "The shaded band is the expected response for {}'s own {measure} ratings, from where they started; the dotted line is its middle.",
-            scene.subject_name
+        ExpectedStatus::Shown { measure } => l.fill(
+            "chart.expected.shown",
+            &[("owner", &l.possessive(name)), ("measure", measure)],
         ),
-        ExpectedStatus::NoOwnRating => format!(
-            "No expected-response band: {} has not rated themself on an outcome measure yet.",
-            scene.subject_name
+        ExpectedStatus::NoOwnRating => l.fill("chart.expected.no_own_rating", &[("name", name)]),
+        ExpectedStatus::TooFewRatings => l.text("chart.expected.too_few_ratings").into(),
+        ExpectedStatus::NotEnoughData { have, need } => l.fill(
+            "chart.expected.not_enough_data",
+            &[("have", have), ("need", need)],
         ),
-        ExpectedStatus::TooFewRatings => {
-            "No expected-response band yet: it needs at least two of the person's own ratings."
-                .into()
-        }
-        ExpectedStatus::NotEnoughData { have, need } => format!(
-            "No expected-response band: the team's local norms need {need} closed episodes and have {have}."
-        ),
-        ExpectedStatus::NoModel => {
-            "No expected-response band: the team has no expected-response model.".into()
-        }
+        ExpectedStatus::NoModel => l.text("chart.expected.no_model").into(),
         ExpectedStatus::NotForMeasure { measure } => {
-            format!("No expected-response band: the team's model does not cover {measure}.")
+            l.fill("chart.expected.not_for_measure", &[("measure", measure)])
         }
     };
     w.space(4.0);
@@ -270,50 +276,47 @@ fn change_facts(w: &mut Writer, scene: &ChartScene) {
     if scene.changes.is_empty() {
         return;
     }
-    w.heading(3, "What changed, first to last rating");
+    let l = w.lang();
+    w.heading(3, l.text("chart.changes"));
     let items: Vec<String> = scene
         .changes
         .iter()
         .map(|c| {
-            let who = if c.self_rated {
-                format!("{} (own rating)", c.rater_name)
-            } else {
-                c.rater_name.clone()
-            };
-            let mut s = format!(
-                "{who}, {}: {} to {} ({}) over {} ratings",
-                c.measure,
-                c.first,
-                c.last,
-                signed_tenths(c.change),
-                c.ratings
+            let mut s = l.fill(
+                "chart.change",
+                &[
+                    ("who", &rater(l, &c.rater_name, c.self_rated)),
+                    ("measure", &c.measure),
+                    ("first", &l.points(c.first)),
+                    ("last", &l.points(c.last)),
+                    ("change", &l.signed_points(c.change)),
+                    ("ratings", &c.ratings),
+                ],
             );
             match c.reliable_change {
-                Some(ReliableChange::Improved) => s.push_str("; reliable improvement"),
-                Some(ReliableChange::Deteriorated) => s.push_str("; reliable deterioration"),
-                Some(ReliableChange::None) => s.push_str("; no reliable change"),
+                Some(ReliableChange::Improved) => s.push_str(l.text("chart.reliable.improved")),
+                Some(ReliableChange::Deteriorated) => {
+                    s.push_str(l.text("chart.reliable.deteriorated"))
+                }
+                Some(ReliableChange::None) => s.push_str(l.text("chart.reliable.none")),
                 None => {}
             }
-            match (c.clinically_significant, c.cutoff) {
-                (Some(true), Some(cut)) => s.push_str(&format!(
-                    "; clinically significant (now above the cut-off of {cut})"
-                )),
-                (Some(false), Some(cut)) if c.last < cut => {
-                    s.push_str(&format!("; still below the cut-off of {cut}"))
-                }
-                (Some(false), Some(cut)) => {
-                    s.push_str(&format!("; not clinically significant (cut-off {cut})"))
-                }
-                _ => {}
+            if let (Some(significant), Some(cut)) = (c.clinically_significant, c.cutoff) {
+                let key = if significant {
+                    "chart.clinical.yes"
+                } else if c.last < cut {
+                    "chart.clinical.below"
+                } else {
+                    "chart.clinical.no"
+                };
+                s.push_str(&l.fill(key, &[("cutoff", &l.points(cut))]));
             }
             for f in &c.flags {
                 s.push_str(match f {
                     Flag::BelowCutoff | Flag::Deteriorated => "",
-                    Flag::NotImproving => "; not improving: talk about it with the family",
-                    Flag::SrsBelowCutoff => {
-                        "; last session rating under 36: talk about the working relationship"
-                    }
-                    Flag::SrsAlwaysMax => "; always the maximum: the feedback may not be frank",
+                    Flag::NotImproving => l.text("chart.flag.not_improving"),
+                    Flag::SrsBelowCutoff => l.text("chart.flag.srs_below"),
+                    Flag::SrsAlwaysMax => l.text("chart.flag.srs_always_max"),
                 });
             }
             s.push('.');
@@ -328,10 +331,17 @@ fn item_tables(w: &mut Writer, scene: &ChartScene) {
     if t.columns.is_empty() || t.rows.is_empty() {
         return;
     }
+    let l = w.lang();
     for (i, dates) in t.columns.chunks(TABLE_DATES).enumerate() {
         let from = i * TABLE_DATES;
-        let mut titles: Vec<String> = vec!["Rater".into(), "Measure".into(), "Item".into()];
-        titles.extend(dates.iter().map(|d| d.format("%-d %b %y").to_string()));
+        let mut titles: Vec<String> = [
+            "chart.table.rater",
+            "chart.table.measure",
+            "chart.table.item",
+        ]
+        .map(|k| l.text(k).to_string())
+        .to_vec();
+        titles.extend(dates.iter().map(|d| l.column_date(*d)));
         let mut columns: Vec<Column<'_>> = vec![
             Column {
                 title: &titles[0],
@@ -361,26 +371,30 @@ fn item_tables(w: &mut Writer, scene: &ChartScene) {
                 let mut cells = vec![
                     r.rater_name.clone(),
                     r.measure.clone(),
-                    r.item.clone().unwrap_or_else(|| "Total".into()),
+                    r.item
+                        .clone()
+                        .unwrap_or_else(|| l.text("chart.table.total").into()),
                 ];
                 cells.extend(
                     r.cells
                         .iter()
                         .skip(from)
                         .take(dates.len())
-                        .map(|c| c.map(|v| v.to_string()).unwrap_or_default()),
+                        .map(|c| c.map(|v| l.points(v)).unwrap_or_default()),
                 );
                 cells
             })
             .collect();
         let heading = if t.columns.len() > TABLE_DATES {
-            format!(
-                "Item scores ({} of {})",
-                i + 1,
-                t.columns.len().div_ceil(TABLE_DATES)
+            l.fill(
+                "chart.table.heading_part",
+                &[
+                    ("part", &(i + 1)),
+                    ("parts", &t.columns.len().div_ceil(TABLE_DATES)),
+                ],
             )
         } else {
-            "Item scores".into()
+            l.text("chart.table.heading").into()
         };
         w.heading(3, &heading);
         w.table(&columns, &rows, 7.5);

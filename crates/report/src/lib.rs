@@ -17,12 +17,14 @@ mod draw;
 mod fonts;
 mod layout;
 pub mod model;
+mod words;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use thiserror::Error;
 
 pub use fonts::missing_glyphs;
 pub use model::*;
+pub use words::Language;
 
 #[derive(Debug, Error)]
 pub enum ReportError {
@@ -46,11 +48,13 @@ pub struct DocumentContext {
     /// The team's protective marking (e.g. "OFFICIAL-SENSITIVE"), printed at the top
     /// and bottom of every page; `None` prints none.
     pub protective_marking: Option<String>,
+    /// The language of the words the report writes itself (headings, labels, dates).
+    pub language: Language,
 }
 
-/// A date as a case file writes it: "3 March 2025".
+/// A date as an English case file writes it: "3 March 2025".
 pub fn long_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    Language::English.long_date(d)
 }
 
 fn pdf_date(at: DateTime<Utc>) -> printpdf::DateTime {

@@ -281,7 +281,30 @@ describe("documents for the case file", () => {
     expect(container.querySelector('[data-test="export-folder"]')?.textContent).toContain("/home/worker/Documents");
     await fireEvent.click(container.querySelector('[data-test="export-graph-Åse Øby"]')!);
     expect((await screen.findByText(/Saved/)).textContent).toBe("Saved “FIT graph N-1 2026-11-24.pdf” in /home/worker/Documents.");
-    expect(calls.find((c) => c.cmd === "export_pdf")?.args).toEqual({ case: "c1", kind: "graph", subject: "p1", record: null });
+    expect(calls.find((c) => c.cmd === "export_pdf")?.args).toEqual({
+      case: "c1",
+      kind: "graph",
+      subject: "p1",
+      record: null,
+      language: "en",
+    });
+  });
+
+  it("asks for the PDF in the app's language", async () => {
+    setLocale("da");
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+      if (cmd === "export_offers") return offers.slice(0, 1);
+      if (cmd === "export_folder") return "/home/worker/Dokumenter";
+      if (cmd === "export_pdf") return { path: "/home/worker/Dokumenter/FIT-graf N-1 2026-11-24.pdf", bytes: 1000 };
+      return null;
+    });
+    const { container } = render(ExportCard, { caseId: "c1", version: 1 });
+    await fireEvent.click(container.querySelector('[data-test="export-show"]')!);
+    await fireEvent.click(await screen.findByText(/Åse Øby/));
+    await screen.findByText(/FIT-graf N-1/);
+    expect((calls.find((c) => c.cmd === "export_pdf")?.args as { language: string }).language).toBe("da");
   });
 
   it("opens the PDF folder in the file manager, and says so when it cannot", async () => {

@@ -72,6 +72,6 @@ export const api = {
   exportFolder: () => call<string>("export_folder"),
   openExportFolder: () => call<null>("open_export_folder"),
   setExportDir: (dir: string) => call<AppSettings>("set_export_dir", { dir }),
-  exportPdf: (caseId: string, o: ExportOffer) =>
-    call<Exported>("export_pdf", { case: caseId, kind: o.kind, subject: o.subject, record: o.record }),
+  exportPdf: (caseId: string, o: ExportOffer, language: string) =>
+    call<Exported>("export_pdf", { case: caseId, kind: o.kind, subject: o.subject, record: o.record, language }),
 };

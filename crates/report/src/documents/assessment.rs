@@ -14,7 +14,7 @@ pub(crate) fn render(
     a: &ParentingAssessment,
     ctx: &DocumentContext,
 ) -> Result<Vec<u8>, ReportError> {
-    let mut w = Writer::new(&ctx.title)?;
+    let mut w = Writer::new(ctx)?;
     // Cover.
     w.space(60.0);
     w.text_block(Style::BOLD.sized(24.0), 0.0, "Parenting assessment");

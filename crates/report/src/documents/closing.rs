@@ -9,7 +9,7 @@ use crate::{DocumentContext, ReportError, long_date};
 use super::{draft_banner, outcome_table, sign_off_block};
 
 pub(crate) fn render(s: &ClosingSummary, ctx: &DocumentContext) -> Result<Vec<u8>, ReportError> {
-    let mut w = Writer::new(&ctx.title)?;
+    let mut w = Writer::new(ctx)?;
     w.heading(1, &format!("Closing summary: {}", s.family));
     draft_banner(&mut w, &s.sign_off, "closing summary");
     let date =

@@ -5,11 +5,12 @@ use crate::model::GraphSnapshot;
 use crate::{DocumentContext, ReportError};
 
 pub(crate) fn render(g: &GraphSnapshot, ctx: &DocumentContext) -> Result<Vec<u8>, ReportError> {
-    let mut w = Writer::new(&ctx.title)?;
-    w.heading(
-        1,
-        &format!("FIT graph: {} ({})", g.scene.subject_name, g.family),
+    let mut w = Writer::new(ctx)?;
+    let heading = w.lang().fill(
+        "graph.heading",
+        &[("name", &g.scene.subject_name), ("family", &g.family)],
     );
+    w.heading(1, &heading);
     crate::chart::graph(&mut w, &g.scene);
     w.finish(ctx, false)
 }

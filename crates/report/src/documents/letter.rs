@@ -6,7 +6,7 @@ use crate::model::{Letter, LetterAudience};
 use crate::{DocumentContext, ReportError, long_date};
 
 pub(crate) fn render(l: &Letter, ctx: &DocumentContext) -> Result<Vec<u8>, ReportError> {
-    let mut w = Writer::new(&ctx.title)?;
+    let mut w = Writer::new(ctx)?;
     let (body, sub) = match l.audience {
         LetterAudience::Family => (Style::BODY.sized(11.0), Style::BOLD.sized(11.0)),
         LetterAudience::Child => (Style::BODY.sized(14.0), Style::BOLD.sized(14.0)),

@@ -151,7 +151,7 @@ pub(crate) fn outcome_table(w: &mut Writer, rows: &[OutcomeRow]) {
                 r.ratings.to_string(),
                 r.first.to_string(),
                 r.last.to_string(),
-                signed_tenths(r.change),
+                crate::Language::English.signed_points(r.change),
                 r.cutoff
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "None".into()),
@@ -161,12 +161,4 @@ pub(crate) fn outcome_table(w: &mut Writer, rows: &[OutcomeRow]) {
         })
         .collect();
     w.table(&columns, &cells, 8.5);
-}
-
-pub(crate) fn signed_tenths(t: hearth_core::Tenths) -> String {
-    if t.0 > 0 {
-        format!("+{t}")
-    } else {
-        t.to_string()
-    }
 }

@@ -7,7 +7,7 @@ use crate::{DocumentContext, ReportError, long_date};
 use super::{draft_banner, rag_words, sign_off_block};
 
 pub(crate) fn render(r: &SupervisionRecord, ctx: &DocumentContext) -> Result<Vec<u8>, ReportError> {
-    let mut w = Writer::new(&ctx.title)?;
+    let mut w = Writer::new(ctx)?;
     w.heading(1, &format!("Case supervision: {}", r.family));
     draft_banner(&mut w, &r.sign_off, "supervision record");
     let list = |v: &[String]| {
