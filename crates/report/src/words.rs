@@ -95,42 +95,46 @@ impl Language {
 
     /// A date as a case file writes it: "3 March 2025", "3. marts 2025".
     pub fn long_date(self, d: NaiveDate) -> String {
-        match self {
-            Language::English => d.format("%-d %B %Y").to_string(),
-            Language::Danish => format!(
-                "{}. {} {}",
-                d.day(),
-                DA_MONTHS[d.month0() as usize],
-                d.year()
-            ),
-        }
+        self.date(d, DateStyle::Long)
     }
 
     /// A date under a graph: "3 Mar 2025", "3. mar. 2025".
     pub(crate) fn axis_date(self, d: NaiveDate) -> String {
-        match self {
-            Language::English => d.format("%-d %b %Y").to_string(),
-            Language::Danish => format!(
-                "{}. {} {}",
-                d.day(),
-                DA_SHORT[d.month0() as usize],
-                d.year()
-            ),
-        }
+        self.date(d, DateStyle::Axis)
     }
 
     /// A date heading a table column: "3 Mar 25", "3. mar. 25".
     pub(crate) fn column_date(self, d: NaiveDate) -> String {
+        self.date(d, DateStyle::Column)
+    }
+
+    fn date(self, d: NaiveDate, style: DateStyle) -> String {
+        let year = match style {
+            DateStyle::Column => format!("{:02}", d.year() % 100),
+            DateStyle::Long | DateStyle::Axis => d.year().to_string(),
+        };
+        let long = matches!(style, DateStyle::Long);
         match self {
-            Language::English => d.format("%-d %b %y").to_string(),
-            Language::Danish => format!(
-                "{}. {} {:02}",
-                d.day(),
-                DA_SHORT[d.month0() as usize],
-                d.year() % 100
-            ),
+            Language::English => {
+                let month = d.format(if long { "%B" } else { "%b" });
+                format!("{} {month} {year}", d.day())
+            }
+            Language::Danish => {
+                let i = d.month0() as usize;
+                let month = if long { DA_MONTHS[i] } else { DA_SHORT[i] };
+                format!("{}. {month} {year}", d.day())
+            }
         }
     }
+}
+
+/// How much of a date: the month's name in full, or short with the year in full or in
+/// two digits.
+#[derive(Clone, Copy)]
+enum DateStyle {
+    Long,
+    Axis,
+    Column,
 }
 
 const DA_MONTHS: [&str; 12] = [
@@ -357,6 +361,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
         assert_eq!(Language::English.long_date(d), "3 March 2025");
         assert_eq!(Language::Danish.long_date(d), "3. marts 2025");
+        assert_eq!(Language::English.axis_date(d), "3 Mar 2025");
+        assert_eq!(Language::English.column_date(d), "3 Mar 25");
         assert_eq!(Language::Danish.axis_date(d), "3. mar. 2025");
         assert_eq!(Language::Danish.column_date(d), "3. mar. 25");
         assert_eq!(Language::Danish.points(Tenths(273)), "27,3");
