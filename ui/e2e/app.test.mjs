@@ -191,6 +191,18 @@ test("new family, a meeting: the child scores CORS on screen, the mother a colla
     const pdf = execFileSync("pdftotext", [join(pdfDir, saved[0]), "-"], { encoding: "utf8" });
     assert.match(pdf, /Zofia Wiśniewska/);
     assert.match(pdf, /CORS/);
+    // In Danish the graph is written, dated and named in Danish.
+    await (await b.$(T("language"))).selectByAttribute("value", "da");
+    await (await b.$(T("export-graph-Zofia Wiśniewska"))).click();
+    await waitText(b, T("export-saved"), "FIT-graf");
+    const danish = readdirSync(pdfDir).filter((f) => f !== saved[0]);
+    assert.equal(danish.length, 1, `one more file: ${readdirSync(pdfDir)}`);
+    assert.match(danish[0], /^FIT-graf \S+ \d{4}-\d{2}-\d{2}\.pdf$/);
+    const pdfDa = execFileSync("pdftotext", [join(pdfDir, danish[0]), "-"], { encoding: "utf8" });
+    assert.match(pdfDa, /Zofia Wiśniewska/);
+    assert.match(pdfDa, /skæringspunkt 32,0/);
+    assert.match(pdfDa, /Side 1 af/);
+    await (await b.$(T("language"))).selectByAttribute("value", "en");
     rmSync(pdfDir, { recursive: true, force: true });
 
     const report = { family: familyActions, meeting: meetingActions, total: a.count, steps: a.log };
