@@ -674,7 +674,7 @@ impl Writer {
         if bytes.is_empty() {
             return Err(ReportError::Pdf("printpdf produced no bytes".into()));
         }
-        Ok(bytes)
+        Ok(open_outline_on_opening(bytes))
     }
 
     fn page_frame(
@@ -742,4 +742,17 @@ impl Writer {
         );
         draw::polyline(ops, &[(MARGIN_X, 54.0), (MARGIN_X + CONTENT_W, 54.0)]);
     }
+}
+
+/// printpdf writes a document with bookmarks with `/PageMode (UseOutlines)`, a string,
+/// where the PDF specification wants the name `/UseOutlines`; viewers then ignore it and
+/// a 35-page assessment opens without its bookmarks shown. The name is written in place,
+/// one byte shorter plus a space, so every offset in the cross-reference table holds.
+fn open_outline_on_opening(mut pdf: Vec<u8>) -> Vec<u8> {
+    const WRITTEN: &[u8] = b"/PageMode(UseOutlines)";
+    const MEANT: &[u8] = b"/PageMode/UseOutlines ";
+    if let Some(at) = pdf.windows(WRITTEN.len()).position(|w| w == WRITTEN) {
+        pdf[at..at + MEANT.len()].copy_from_slice(MEANT);
+    }
+    pdf
 }

@@ -14,8 +14,8 @@ use hearth_core::Tenths;
 use hearth_core::casework::{ChangeWord, Rag};
 use hearth_report::*;
 use pdf_tools::{
-    assert_in_order, check, contents_number, has_leaders, info_field, outline, page_of, pages,
-    squash, words,
+    assert_in_order, check, contents_number, has_leaders, info_field, outline, page_mode, page_of,
+    pages, squash, words,
 };
 
 const CHILD: &str = "Søren Ærøskøbing";
@@ -604,6 +604,8 @@ fn assessment_contents_numbers_are_the_pages_the_headings_land_on() {
         .map(|((line, _), page)| (line.clone(), *page))
         .collect();
     assert_eq!(outline(&c.pdf), want);
+    // ...shown when the assessment is opened (a name, not the string printpdf writes).
+    assert_eq!(page_mode(&c.pdf), "/UseOutlines");
 }
 
 #[test]

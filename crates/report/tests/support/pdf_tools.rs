@@ -193,6 +193,28 @@ pub fn words(pdf: &Path, page: usize) -> Vec<Word> {
         .collect()
 }
 
+/// The document catalogue's `/PageMode` as qpdf prints it: `/UseOutlines` (a name, which
+/// viewers follow) or `(UseOutlines)` (a string, which they ignore).
+pub fn page_mode(pdf: &Path) -> String {
+    let trailer = run(Command::new("qpdf").arg("--show-object=trailer").arg(pdf));
+    let trailer = String::from_utf8_lossy(&trailer.stdout).to_string();
+    let root = trailer
+        .split("/Root ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no /Root in the trailer: {trailer}"));
+    let catalogue = run(Command::new("qpdf")
+        .arg(format!("--show-object={root}"))
+        .arg(pdf));
+    let catalogue = String::from_utf8_lossy(&catalogue.stdout).to_string();
+    catalogue
+        .split("/PageMode ")
+        .nth(1)
+        .and_then(|m| m.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no /PageMode in the catalogue: {catalogue}"))
+        .to_string()
+}
+
 /// The document outline (bookmarks) as (title, page from 1), in outline order, read
 /// with `qpdf --json` (python3 reads the JSON: the tests take no JSON dependency).
 pub fn outline(pdf: &Path) -> Vec<(String, usize)> {
