@@ -641,13 +641,15 @@ impl Writer {
         draft: bool,
     ) -> Result<Vec<u8>, ReportError> {
         self.draw_contents_numbers();
-        for slot in &self.anchors {
-            if let Some(p) = slot.page {
-                // printpdf numbers bookmark pages from 1. Its outline is flat, jumps
-                // to the top of the page, and is ordered by (page, title): two
-                // headings on one page are listed alphabetically.
-                self.doc.add_bookmark(&slot.title, p + 1);
-            }
+        // printpdf numbers bookmark pages from 1; its outline is flat and jumps to the
+        // top of the page. `outline` puts the entries back in document order.
+        let headings: Vec<(String, usize)> = self
+            .anchors
+            .iter()
+            .filter_map(|slot| slot.page.map(|p| (slot.title.clone(), p + 1)))
+            .collect();
+        for (title, page) in &headings {
+            self.doc.add_bookmark(title, *page);
         }
         let total = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
@@ -669,12 +671,21 @@ impl Writer {
         info.modification_date = at;
         info.metadata_date = at;
         self.doc.with_pages(out);
+        // What `PdfDocument::save` does, with the outline mended in between.
+        let opts = PdfSaveOptions::default();
         let mut warnings = Vec::new();
-        let bytes = self.doc.save(&PdfSaveOptions::default(), &mut warnings);
+        let mut pdf = self.doc.to_lopdf_document(&opts, &mut warnings);
+        crate::outline::put_in_document_order(&mut pdf, &headings)?;
+        if opts.optimize {
+            pdf.compress();
+        }
+        let mut bytes = Vec::new();
+        pdf.save_to(&mut bytes)
+            .map_err(|e| ReportError::Pdf(e.to_string()))?;
         if bytes.is_empty() {
             return Err(ReportError::Pdf("printpdf produced no bytes".into()));
         }
-        Ok(open_outline_on_opening(bytes))
+        Ok(bytes)
     }
 
     fn page_frame(
@@ -742,17 +753,4 @@ impl Writer {
         );
         draw::polyline(ops, &[(MARGIN_X, 54.0), (MARGIN_X + CONTENT_W, 54.0)]);
     }
-}
-
-/// printpdf writes a document with bookmarks with `/PageMode (UseOutlines)`, a string,
-/// where the PDF specification wants the name `/UseOutlines`; viewers then ignore it and
-/// a 35-page assessment opens without its bookmarks shown. The name is written in place,
-/// one byte shorter plus a space, so every offset in the cross-reference table holds.
-fn open_outline_on_opening(mut pdf: Vec<u8>) -> Vec<u8> {
-    const WRITTEN: &[u8] = b"/PageMode(UseOutlines)";
-    const MEANT: &[u8] = b"/PageMode/UseOutlines ";
-    if let Some(at) = pdf.windows(WRITTEN.len()).position(|w| w == WRITTEN) {
-        pdf[at..at + MEANT.len()].copy_from_slice(MEANT);
-    }
-    pdf
 }

@@ -17,6 +17,7 @@ mod draw;
 mod fonts;
 mod layout;
 pub mod model;
+mod outline;
 mod words;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};

@@ -609,6 +609,29 @@ fn assessment_contents_numbers_are_the_pages_the_headings_land_on() {
 }
 
 #[test]
+fn bookmarks_of_headings_on_one_page_keep_the_document_order() {
+    let mut a = long_assessment();
+    // Two headings on one page in reverse alphabetical order: printpdf alone lists
+    // bookmarks by page and then by title, so "Key information" came first.
+    a.sections[0].title = "Summary by the case worker".into();
+    a.sections[1].title = "Key information".into();
+    let expected = assessment_contents(&a);
+    let c = check(
+        "assessment-same-page",
+        &render(&Document::ParentingAssessment(a), &assessment_ctx()).unwrap(),
+    );
+    let (printed, _) = check_contents(&c, &expected);
+    assert_eq!(printed[0], printed[1], "the two headings share a page");
+    let want: Vec<(String, usize)> = expected
+        .iter()
+        .zip(&printed)
+        .map(|((line, _), page)| (line.clone(), *page))
+        .collect();
+    assert_eq!(outline(&c.pdf), want);
+    assert_eq!(page_mode(&c.pdf), "/UseOutlines");
+}
+
+#[test]
 fn a_long_contents_title_wraps_with_its_number_on_its_last_line() {
     let long = "Module 3: Parents' understanding of the impact of their behaviour on their child(ren), and what the family network says";
     let mut a = long_assessment();
