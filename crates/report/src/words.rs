@@ -55,12 +55,31 @@ impl Language {
             .map_or(key, |(_, v)| v)
     }
 
-    /// The text for `key` with each `{name}` replaced by its value.
+    /// The text for `key` with each `{name}` replaced by its value, in one pass, so a
+    /// value that itself holds braces (a name typed that way) is printed as it is.
     pub(crate) fn fill(self, key: &'static str, params: &[(&str, &dyn Display)]) -> String {
-        let mut out = self.text(key).to_string();
-        for (name, value) in params {
-            out = out.replace(&format!("{{{name}}}"), &value.to_string());
+        let mut out = String::new();
+        let mut rest = self.text(key);
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                let (_, value) = params.iter().find(|(n, _)| *n == name)?;
+                Some((value.to_string(), close))
+            });
+            match value {
+                Some((value, close)) => {
+                    out.push_str(&value);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
         }
+        out.push_str(rest);
         out
     }
 
@@ -378,5 +397,11 @@ mod tests {
     fn a_filled_text_replaces_every_placeholder() {
         let s = Language::Danish.fill("frame.page", &[("n", &2), ("total", &5)]);
         assert_eq!(s, "Side 2 af 5");
+        // A value is never read as a template, even one naming a later placeholder.
+        let s = Language::English.fill(
+            "chart.expected.shown",
+            &[("owner", &"{measure}'s"), ("measure", &"ORS")],
+        );
+        assert!(s.contains("for {measure}'s own ORS ratings"), "{s}");
     }
 }
