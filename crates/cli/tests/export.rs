@@ -25,6 +25,19 @@ struct Case {
     sister: String,
 }
 
+/// `export graph` of the case's child in `language`.
+fn graph_in<'a>(c: &'a Case, language: &'a str) -> Vec<&'a str> {
+    vec![
+        "graph",
+        "--case",
+        &c.id,
+        "--subject",
+        &c.child,
+        "--language",
+        language,
+    ]
+}
+
 fn write_json(dir: &Path, name: &str, v: &serde_json::Value) -> String {
     let p = dir.join(name);
     std::fs::write(&p, v.to_string()).unwrap();
@@ -314,19 +327,7 @@ fn every_document_exports_with_names_intact_and_files_are_never_half_written() {
             "Søren Ærøskøbing CORS",
         ],
     );
-    let g_da = export(
-        dir,
-        &[
-            "graph",
-            "--case",
-            &c.id,
-            "--subject",
-            &c.child,
-            "--language",
-            "da",
-        ],
-        &o("graph-da.pdf"),
-    );
+    let g_da = export(dir, &graph_in(&c, "da"), &o("graph-da.pdf"));
     assert_in_order(
         &squash(&g_da.text),
         &[
@@ -484,18 +485,7 @@ fn every_document_exports_with_names_intact_and_files_are_never_half_written() {
             "not a child",
         ),
         (vec!["poster", "--case", &c.id], "unknown document"),
-        (
-            vec![
-                "graph",
-                "--case",
-                &c.id,
-                "--subject",
-                &c.child,
-                "--language",
-                "de",
-            ],
-            "unknown language",
-        ),
+        (graph_in(&c, "de"), "unknown language"),
     ] {
         let f = o("failed.pdf").display().to_string();
         let mut a = vec!["export"];

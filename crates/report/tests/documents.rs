@@ -597,14 +597,22 @@ fn assessment_contents_numbers_are_the_pages_the_headings_land_on() {
     assert_eq!(printed[0], printed[1], "{printed:?}");
     assert!(c.pages >= 15, "{} pages", c.pages);
 
-    // Bookmarks: one per contents line, in order, each to its heading's page.
+    assert_bookmarks_follow_contents(&c, &expected, &printed);
+}
+
+/// One bookmark per contents line, in order, each to its heading's page, and the outline
+/// shown when the file is opened (a name, not the string printpdf writes).
+fn assert_bookmarks_follow_contents(
+    c: &pdf_tools::Checked,
+    expected: &[(String, String)],
+    printed: &[usize],
+) {
     let want: Vec<(String, usize)> = expected
         .iter()
-        .zip(&printed)
+        .zip(printed)
         .map(|((line, _), page)| (line.clone(), *page))
         .collect();
     assert_eq!(outline(&c.pdf), want);
-    // ...shown when the assessment is opened (a name, not the string printpdf writes).
     assert_eq!(page_mode(&c.pdf), "/UseOutlines");
 }
 
@@ -622,13 +630,7 @@ fn bookmarks_of_headings_on_one_page_keep_the_document_order() {
     );
     let (printed, _) = check_contents(&c, &expected);
     assert_eq!(printed[0], printed[1], "the two headings share a page");
-    let want: Vec<(String, usize)> = expected
-        .iter()
-        .zip(&printed)
-        .map(|((line, _), page)| (line.clone(), *page))
-        .collect();
-    assert_eq!(outline(&c.pdf), want);
-    assert_eq!(page_mode(&c.pdf), "/UseOutlines");
+    assert_bookmarks_follow_contents(&c, &expected, &printed);
 }
 
 #[test]
