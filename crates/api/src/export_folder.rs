@@ -170,13 +170,11 @@ impl Workspace {
 /// "Closure letter to a child", a graph "FIT graph". Characters a file system may
 /// refuse are replaced.
 fn file_stem(req: &ExportRequest<'_>, reference: &str, today: NaiveDate) -> String {
+    // A letter's title names the child; its file name only says which kind of letter.
     let document = match (req.kind, req.subject) {
-        (ExportKind::ParentingAssessment, _) => "Parenting assessment",
-        (ExportKind::ClosingSummary, _) => "Closing summary",
-        (ExportKind::Graph, _) => req.language.graph_title(),
-        (ExportKind::Supervision, _) => "Case supervision record",
         (ExportKind::Letter, None) => "Closure letter to the family",
         (ExportKind::Letter, Some(_)) => "Closure letter to a child",
+        (kind, _) => kind.title(kind.language(req.language)),
     };
     let safe: String = reference
         .chars()

@@ -330,7 +330,8 @@ pub fn invite<S: Read + Write>(
             return Err(e);
         }
     };
-    secure.send(&JoinReply::Granted(granted.clone()).encode())?;
+    // A grant's own encoding is the `JoinReply::Granted` reply; no copy of it needed.
+    secure.send(&granted.encode())?;
     match secure.recv() {
         Ok(m) if m == b"joined" => Ok(granted),
         _ => Err(SyncError::Pairing(
